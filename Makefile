@@ -1,0 +1,88 @@
+# srtprelay: the userspace programs, the kernel module and the tests.
+#
+#   make            srtprelayd and srtprelay-ctl
+#   make kmod       srtprelay.ko against KDIR (default: the running kernel's build tree)
+#   make check      every test (see tests/run.sh); VM tests need the kernel packages
+#   make bench      benchmarks (not pass/fail)
+#   make install    binaries under PREFIX
+#
+# V=1 shows full command lines. WERROR= turns warnings back into warnings.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+KDIR    ?= /lib/modules/$(shell uname -r)/build
+CLANG   ?= clang
+CFLAGS  ?= -O2 -g
+WERROR  ?= -Werror
+
+ifeq ($(V),1)
+Q :=
+msg =
+else
+Q := @
+msg = @printf '  %-7s %s\n' $(1) $(2);
+endif
+
+WARN := -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wvla -Wformat=2
+INCS := -Iinclude -Ikmod/srtp
+ALL_CFLAGS = -std=gnu11 $(WARN) -MMD -MP $(INCS) -D_GNU_SOURCE $(CPPFLAGS) $(CFLAGS)
+
+LIB_CRYPTO := -lcrypto
+LIB_SRTP2  := -lsrtp2
+LIB_URING  := -luring
+LIB_MNL    := -lmnl
+LIB_NFTNL  := -lnftnl
+
+# The SRTP core: kernel-safe C shared with the module (kmod/srtp/), built here for userspace.
+CORE_SRC   := $(sort $(wildcard kmod/srtp/*.c))
+# The daemon's code except main(), so that tests and fuzzers link the same objects.
+DLIB_SRC   := $(sort $(filter-out daemon/main.c,$(wildcard daemon/*.c)))
+CTL_SRC    := $(sort $(wildcard ctl/*.c))
+
+CORE_OBJ   := $(CORE_SRC:%.c=$(BUILD)/%.o)
+DLIB_OBJ   := $(DLIB_SRC:%.c=$(BUILD)/%.o)
+LIBSRTPRELAY := $(BUILD)/libsrtprelay.a
+PROG_LIBS   = $(LIB_CRYPTO) $(LIB_URING) $(LIB_MNL) $(LIB_NFTNL)
+
+PROGRAMS :=
+ifneq ($(wildcard daemon/main.c),)
+PROGRAMS += $(BUILD)/srtprelayd
+endif
+ifneq ($(CTL_SRC),)
+PROGRAMS += $(BUILD)/srtprelay-ctl
+endif
+
+.PHONY: all kmod kmod-clean check check-unit bench install clean fuzz freestanding
+all: $(LIBSRTPRELAY) $(PROGRAMS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(call msg,CC,$<) $(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBSRTPRELAY): $(CORE_OBJ) $(DLIB_OBJ)
+	$(call msg,AR,$@) rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/srtprelayd: $(BUILD)/daemon/main.o $(LIBSRTPRELAY)
+	$(call msg,LD,$@) $(CC) $(LDFLAGS) -o $@ $^ $(PROG_LIBS)
+
+$(BUILD)/srtprelay-ctl: $(CTL_SRC:%.c=$(BUILD)/%.o) $(LIBSRTPRELAY)
+	$(call msg,LD,$@) $(CC) $(LDFLAGS) -o $@ $^ $(PROG_LIBS)
+
+kmod:
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules
+
+kmod-clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin
+	install -m 0755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/sbin/
+
+clean:
+	rm -rf $(BUILD)
+
+include tests/tests.mk
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

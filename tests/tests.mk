@@ -1,0 +1,62 @@
+# Test, fuzz and benchmark builds; included from the top-level Makefile.
+
+# --- unit tests: tests/unit/test_*.c, each its own binary, linked with the real objects ---
+UNIT_SRC     := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_HELPERS := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
+UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+UNIT_HOBJ    := $(UNIT_HELPERS:%.c=$(BUILD)/%.o)
+UNIT_LIBS     = $(PROG_LIBS) $(LIB_SRTP2)
+
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(UNIT_HOBJ) $(LIBSRTPRELAY)
+	$(call msg,LD,$@) $(CC) $(LDFLAGS) -o $@ $^ $(UNIT_LIBS)
+
+# --- the core built as the kernel will see it: freestanding, no libc headers at all ---
+# Every object may only reference the symbols srtp_compat.h maps onto (memcpy & co.), and no
+# function may need a large stack frame.
+FREE_FLAGS := -std=gnu11 -ffreestanding -nostdinc -fno-pic -O2 $(WARN) -Ikmod/srtp \
+	-DSRTP_FREESTANDING -Wframe-larger-than=512
+FREE_OBJ   := $(CORE_SRC:kmod/srtp/%.c=$(BUILD)/freestanding/%.o)
+FREE_ALLOWED := memcpy|memset|memcmp|memmove
+
+$(BUILD)/freestanding/%.o: kmod/srtp/%.c
+	@mkdir -p $(dir $@)
+	$(call msg,CC-FREE,$<) $(CC) $(FREE_FLAGS) -MMD -MP -c -o $@ $<
+
+freestanding: $(FREE_OBJ)
+	$(Q)bad=$$(nm -u $(FREE_OBJ) | awk 'NF==2{print $$2}' | grep -Ev '^($(FREE_ALLOWED))$$' | sort -u); \
+	if [ -n "$$bad" ]; then echo "core references outside symbols:" $$bad; exit 1; fi
+
+# --- libFuzzer targets: tests/fuzz/fuzz_*.c, under ASan and UBSan ---
+FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN   := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=undefined -fno-omit-frame-pointer $(INCS) -D_GNU_SOURCE \
+	-Wall -Wextra $(WERROR)
+FUZZ_LIBOBJ := $(CORE_SRC:%.c=$(BUILD)/fuzzobj/%.o) $(DLIB_SRC:%.c=$(BUILD)/fuzzobj/%.o)
+
+$(BUILD)/fuzzobj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(call msg,CC-FUZZ,$<) $(CLANG) $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/fuzz/%: $(BUILD)/fuzzobj/tests/fuzz/%.o $(FUZZ_LIBOBJ)
+	@mkdir -p $(dir $@)
+	$(call msg,LD,$@) $(CLANG) -fsanitize=fuzzer,address,undefined -o $@ $^ $(PROG_LIBS)
+
+fuzz: $(FUZZ_BIN)
+
+# --- benchmarks: tests/bench/*.c, not part of pass/fail ---
+BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
+BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
+
+$(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIBSRTPRELAY)
+	@mkdir -p $(dir $@)
+	$(call msg,LD,$@) $(CC) $(LDFLAGS) -o $@ $^ $(UNIT_LIBS)
+
+bench: $(BENCH_BIN)
+	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
+
+# --- everything ---
+check-unit: all $(UNIT_BIN) freestanding
+
+check: all $(UNIT_BIN) freestanding $(FUZZ_BIN)
+	$(Q)BUILD=$(BUILD) tests/run.sh
