@@ -26,7 +26,7 @@ endif
 
 WARN := -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wvla -Wformat=2
-INCS := -Iinclude -Ikmod/srtp
+INCS := -Iinclude -Ikmod/srtp -Idaemon
 ALL_CFLAGS = -std=gnu11 $(WARN) -MMD -MP $(INCS) -D_GNU_SOURCE $(CPPFLAGS) $(CFLAGS)
 
 LIB_CRYPTO := -lcrypto

@@ -23,7 +23,9 @@ $(BUILD)/freestanding/%.o: kmod/srtp/%.c
 	$(call msg,CC-FREE,$<) $(CC) $(FREE_FLAGS) -MMD -MP -c -o $@ $<
 
 freestanding: $(FREE_OBJ)
-	$(Q)bad=$$(nm -u $(FREE_OBJ) | awk 'NF==2{print $$2}' | grep -Ev '^($(FREE_ALLOWED))$$' | sort -u); \
+	$(Q)own=$$(nm --defined-only $(FREE_OBJ) | awk 'NF==3{print $$3}'); \
+	bad=$$(nm -u $(FREE_OBJ) | awk 'NF==2{print $$2}' | grep -Fxv "$$own" | \
+		grep -Ev '^($(FREE_ALLOWED))$$' | sort -u); \
 	if [ -n "$$bad" ]; then echo "core references outside symbols:" $$bad; exit 1; fi
 
 # --- libFuzzer targets: tests/fuzz/fuzz_*.c, under ASan and UBSan ---
