@@ -4,7 +4,7 @@
 
 static int check_policy(const struct srtp_suite *s, const struct srtp_policy *p)
 {
-	if (!s || (p->flags & ~SRTP_POLICY_ALL) || p->mki_len > SRTP_MAX_MKI_LEN)
+	if (!s || (p->flags & ~SRTP_POLICY_ALL) || p->mki_len > SRTP_MKI_LEN_MAX)
 		return -SRTP_ERR_INVAL;
 	if ((p->flags & SRTP_POLICY_KDR) && p->kdr_log2 > SRTP_MAX_KDR_LOG2)
 		return -SRTP_ERR_INVAL;

@@ -15,12 +15,12 @@ enum {
  * Writes len octets of PRF output for label and r = index DIV kdr: the AES-CM keystream that
  * starts at (master_salt XOR (label || r)) * 2^16, with prf keyed by the master key.
  */
-int srtp_kdf(const struct srtp_ops *ops, void *prf, const uint8_t master_salt[SRTP_SALT_LEN],
+int srtp_kdf(const struct srtp_ops *ops, void *prf, const uint8_t master_salt[SRTP_CM_SALT_LEN],
 	     uint8_t label, uint64_t r, uint8_t *out, uint32_t len)
 {
 	uint8_t iv[16];
 
-	memcpy(iv, master_salt, SRTP_SALT_LEN);
+	memcpy(iv, master_salt, SRTP_CM_SALT_LEN);
 	iv[14] = 0;
 	iv[15] = 0;
 	iv[7] ^= label;
@@ -57,8 +57,8 @@ int srtp_derive_keys(const struct srtp_ops *ops, const struct srtp_suite *s,
 		     const struct srtp_policy *p, bool rtcp, uint64_t r, struct srtp_keys *k)
 {
 	uint8_t label = rtcp ? LABEL_RTCP_ENC : LABEL_RTP_ENC;
-	uint8_t salt[SRTP_SALT_LEN] = { 0 };
-	uint8_t key[SRTP_MAX_KEY_LEN];
+	uint8_t salt[SRTP_CM_SALT_LEN] = { 0 };
+	uint8_t key[SRTP_KEY_LEN_MAX];
 	void *prf = NULL;
 	int ret;
 
@@ -83,7 +83,7 @@ int srtp_derive_keys(const struct srtp_ops *ops, const struct srtp_suite *s,
 		if (ret)
 			goto out;
 	}
-	ret = srtp_kdf(ops, prf, salt, label + 2, r, k->salt, SRTP_SALT_LEN);
+	ret = srtp_kdf(ops, prf, salt, label + 2, r, k->salt, SRTP_CM_SALT_LEN);
 out:
 	ops->ctr_free(prf);
 	srtp_wipe(key, sizeof(key));

@@ -71,7 +71,7 @@ static void srtcp_iv(struct srtp_job *j, const struct srtp_ctx *c)
 		srtp_xor_be(j->iv + 2, j->ssrc, 4);
 		srtp_xor_be(j->iv + 8, j->index, 4);
 	} else {
-		memcpy(j->iv, salt, SRTP_SALT_LEN);
+		memcpy(j->iv, salt, SRTP_CM_SALT_LEN);
 		j->iv[14] = 0;
 		j->iv[15] = 0;
 		srtp_xor_be(j->iv + 4, j->ssrc, 4);
@@ -116,7 +116,7 @@ static void rtcp_job(struct srtp_ctx *c, struct srtp_job *j, uint32_t len, uint3
  * Describes protecting the (compound) RTCP packet pkt[0, len), in a buffer of cap octets, with
  * the next SRTCP index of its sender SSRC; writes E|index and the MKI.
  */
-int srtcp_protect_prepare(struct srtp_ctx *c, uint8_t *pkt, uint32_t len, uint32_t cap,
+int srtp_rtcp_protect_prepare(struct srtp_ctx *c, uint8_t *pkt, uint32_t len, uint32_t cap,
 			  struct srtp_job *j)
 {
 	bool gcm = c->suite->cipher == SRTP_CIPHER_AES_GCM;
@@ -159,7 +159,7 @@ int srtcp_protect_prepare(struct srtp_ctx *c, uint8_t *pkt, uint32_t len, uint32
  * Describes unprotecting the SRTCP packet pkt[0, len): parses the trailer, checks the MKI and
  * the replay window. Changes no state; srtp_unprotect_finish() does.
  */
-int srtcp_unprotect_prepare(struct srtp_ctx *c, const uint8_t *pkt, uint32_t len,
+int srtp_rtcp_unprotect_prepare(struct srtp_ctx *c, const uint8_t *pkt, uint32_t len,
 			    struct srtp_job *j)
 {
 	bool gcm = c->suite->cipher == SRTP_CIPHER_AES_GCM;
@@ -204,10 +204,10 @@ int srtcp_unprotect_prepare(struct srtp_ctx *c, const uint8_t *pkt, uint32_t len
 }
 
 /* Protects the RTCP packet in pkt (cap octets of room) in place; *len grows by the trailer. */
-int srtcp_protect(struct srtp_ctx *c, uint8_t *pkt, uint32_t *len, uint32_t cap)
+int srtp_rtcp_protect(struct srtp_ctx *c, uint8_t *pkt, uint32_t *len, uint32_t cap)
 {
 	struct srtp_job j;
-	int ret = srtcp_protect_prepare(c, pkt, *len, cap, &j);
+	int ret = srtp_rtcp_protect_prepare(c, pkt, *len, cap, &j);
 
 	if (!ret)
 		ret = srtp_job_crypt(c, &j, pkt, true);
@@ -217,10 +217,10 @@ int srtcp_protect(struct srtp_ctx *c, uint8_t *pkt, uint32_t *len, uint32_t cap)
 }
 
 /* Verifies and decrypts the SRTCP packet in pkt in place; *len shrinks to the RTCP packet. */
-int srtcp_unprotect(struct srtp_ctx *c, uint8_t *pkt, uint32_t *len)
+int srtp_rtcp_unprotect(struct srtp_ctx *c, uint8_t *pkt, uint32_t *len)
 {
 	struct srtp_job j;
-	int ret = srtcp_unprotect_prepare(c, pkt, *len, &j);
+	int ret = srtp_rtcp_unprotect_prepare(c, pkt, *len, &j);
 
 	if (!ret)
 		ret = srtp_job_crypt(c, &j, pkt, false);

@@ -47,10 +47,10 @@ int srtp_rtp_check_padding(const uint8_t *pkt, uint32_t len, uint32_t hdr_len)
 }
 
 /* AES-CM: salt XOR SSRC << 64 XOR index << 16 (RFC 3711 4.1.1). */
-static void iv_aes_cm(uint8_t iv[16], const uint8_t salt[SRTP_SALT_LEN], uint32_t ssrc,
+static void iv_aes_cm(uint8_t iv[16], const uint8_t salt[SRTP_CM_SALT_LEN], uint32_t ssrc,
 		      uint64_t index)
 {
-	memcpy(iv, salt, SRTP_SALT_LEN);
+	memcpy(iv, salt, SRTP_CM_SALT_LEN);
 	iv[14] = 0;
 	iv[15] = 0;
 	srtp_xor_be(iv + 4, ssrc, 4);
@@ -58,7 +58,7 @@ static void iv_aes_cm(uint8_t iv[16], const uint8_t salt[SRTP_SALT_LEN], uint32_
 }
 
 /* GCM: salt XOR (00 00 | SSRC | ROC | SEQ) (RFC 7714 8.1). */
-static void iv_gcm_rtp(uint8_t iv[12], const uint8_t salt[SRTP_SALT_LEN], uint32_t ssrc,
+static void iv_gcm_rtp(uint8_t iv[12], const uint8_t salt[SRTP_CM_SALT_LEN], uint32_t ssrc,
 		       uint64_t index)
 {
 	memcpy(iv, salt, SRTP_GCM_SALT_LEN);
@@ -106,7 +106,7 @@ static void rtp_job(struct srtp_ctx *c, struct srtp_job *j, const struct srtp_rt
  * MKI. The sender's ROC follows the SEQs it is given, reordered or not (the relay forwards in
  * arrival order); re-sending an index is not refused here, the receiver's window is.
  */
-int srtp_protect_prepare(struct srtp_ctx *c, uint8_t *pkt, uint32_t len, uint32_t cap,
+int srtp_rtp_protect_prepare(struct srtp_ctx *c, uint8_t *pkt, uint32_t len, uint32_t cap,
 			 struct srtp_job *j)
 {
 	bool gcm = c->suite->cipher == SRTP_CIPHER_AES_GCM;
@@ -152,7 +152,7 @@ int srtp_protect_prepare(struct srtp_ctx *c, uint8_t *pkt, uint32_t len, uint32_
  * Describes unprotecting the SRTP packet pkt[0, len): parses it, checks its MKI, estimates
  * its index and checks the replay window. Changes no state; srtp_unprotect_finish() does.
  */
-int srtp_unprotect_prepare(struct srtp_ctx *c, const uint8_t *pkt, uint32_t len,
+int srtp_rtp_unprotect_prepare(struct srtp_ctx *c, const uint8_t *pkt, uint32_t len,
 			   struct srtp_job *j)
 {
 	bool gcm = c->suite->cipher == SRTP_CIPHER_AES_GCM;
@@ -203,10 +203,10 @@ int srtp_unprotect_prepare(struct srtp_ctx *c, const uint8_t *pkt, uint32_t len,
 }
 
 /* Protects the RTP packet in pkt (cap octets of room) in place; *len grows by the trailer. */
-int srtp_protect(struct srtp_ctx *c, uint8_t *pkt, uint32_t *len, uint32_t cap)
+int srtp_rtp_protect(struct srtp_ctx *c, uint8_t *pkt, uint32_t *len, uint32_t cap)
 {
 	struct srtp_job j;
-	int ret = srtp_protect_prepare(c, pkt, *len, cap, &j);
+	int ret = srtp_rtp_protect_prepare(c, pkt, *len, cap, &j);
 
 	if (!ret)
 		ret = srtp_job_crypt(c, &j, pkt, true);
@@ -216,10 +216,10 @@ int srtp_protect(struct srtp_ctx *c, uint8_t *pkt, uint32_t *len, uint32_t cap)
 }
 
 /* Verifies and decrypts the SRTP packet in pkt in place; *len shrinks to the RTP packet. */
-int srtp_unprotect(struct srtp_ctx *c, uint8_t *pkt, uint32_t *len)
+int srtp_rtp_unprotect(struct srtp_ctx *c, uint8_t *pkt, uint32_t *len)
 {
 	struct srtp_job j;
-	int ret = srtp_unprotect_prepare(c, pkt, *len, &j);
+	int ret = srtp_rtp_unprotect_prepare(c, pkt, *len, &j);
 
 	if (!ret)
 		ret = srtp_job_crypt(c, &j, pkt, false);

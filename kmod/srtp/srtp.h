@@ -13,7 +13,7 @@
  * of struct srtp_stream.
  *
  * Per packet there are two ways to use it:
- *   - srtp_protect() / srtp_unprotect() / srtcp_protect() / srtcp_unprotect(): everything,
+ *   - srtp_rtp_protect() / srtp_rtp_unprotect() / srtp_rtcp_protect() / srtp_rtcp_unprotect(): everything,
  *     synchronously, through the ops table. The daemon uses these.
  *   - the job API: *_prepare() parses the packet, estimates its index, checks the replay window
  *     and describes the cryptographic work in a struct srtp_job (IV, which bytes are
@@ -73,15 +73,15 @@ enum srtp_err {
 	SRTP_ERR_COUNT
 };
 
-#define SRTP_MAX_KEY_LEN 32
-#define SRTP_SALT_LEN 14	/* AES-CM session salt; GCM uses the first 12 octets */
+#define SRTP_KEY_LEN_MAX 32
+#define SRTP_CM_SALT_LEN 14	/* AES-CM session salt; GCM uses the first 12 octets */
 #define SRTP_GCM_SALT_LEN 12
-#define SRTP_MAX_MKI_LEN 4
+#define SRTP_MKI_LEN_MAX 4
 #define SRTP_HMAC_KEY_LEN 20
 #define SRTP_GCM_TAG_LEN 16
 #define SRTP_MAX_KDR_LOG2 24	/* RFC 3711: the key derivation rate is 0 or 2^0..2^24 */
 /* Largest growth of a packet on protect: SRTCP E||index + MKI + 16-byte tag. */
-#define SRTP_MAX_TRAILER (4 + SRTP_MAX_MKI_LEN + SRTP_GCM_TAG_LEN)
+#define SRTP_MAX_TRAILER (4 + SRTP_MKI_LEN_MAX + SRTP_GCM_TAG_LEN)
 
 /* struct srtp_policy.flags: SDES session parameters (RFC 4568 6.3) and the KDR. */
 #define SRTP_POLICY_UNENCRYPTED_SRTP 0x01
@@ -96,9 +96,9 @@ struct srtp_policy {
 	uint8_t flags;		/* SRTP_POLICY_* */
 	uint8_t kdr_log2;
 	uint8_t mki_len;	/* 0 = no MKI in packets */
-	uint8_t mki[SRTP_MAX_MKI_LEN];
-	uint8_t key[SRTP_MAX_KEY_LEN];
-	uint8_t salt[SRTP_SALT_LEN];
+	uint8_t mki[SRTP_MKI_LEN_MAX];
+	uint8_t key[SRTP_KEY_LEN_MAX];
+	uint8_t salt[SRTP_CM_SALT_LEN];
 };
 
 /*
@@ -152,7 +152,7 @@ struct srtp_stream {
 struct srtp_keys {
 	void *cipher;		/* AES-CTR or AES-GCM handle; NULL for the NULL cipher */
 	void *auth;		/* HMAC-SHA1 handle; NULL without HMAC */
-	uint8_t salt[SRTP_SALT_LEN];
+	uint8_t salt[SRTP_CM_SALT_LEN];
 	uint64_t r;		/* index DIV kdr these keys belong to */
 };
 
@@ -222,7 +222,7 @@ int srtp_key_refresh(struct srtp_ctx *c, struct srtp_keys *k, bool rtcp, uint64_
 int srtp_derive_keys(const struct srtp_ops *ops, const struct srtp_suite *s,
 		     const struct srtp_policy *p, bool rtcp, uint64_t r, struct srtp_keys *k);
 void srtp_keys_free(const struct srtp_ops *ops, const struct srtp_suite *s, struct srtp_keys *k);
-int srtp_kdf(const struct srtp_ops *ops, void *prf, const uint8_t master_salt[SRTP_SALT_LEN],
+int srtp_kdf(const struct srtp_ops *ops, void *prf, const uint8_t master_salt[SRTP_CM_SALT_LEN],
 	     uint8_t label, uint64_t r, uint8_t *out, uint32_t len);
 
 /* replay.c */
@@ -233,22 +233,22 @@ void srtp_window_update(struct srtp_window *w, bool seen, uint64_t index);
 /* rtp.c */
 int srtp_rtp_parse(const uint8_t *pkt, uint32_t len, struct srtp_rtp_hdr *h);
 int srtp_rtp_check_padding(const uint8_t *pkt, uint32_t len, uint32_t hdr_len);
-int srtp_protect_prepare(struct srtp_ctx *c, uint8_t *pkt, uint32_t len, uint32_t cap,
+int srtp_rtp_protect_prepare(struct srtp_ctx *c, uint8_t *pkt, uint32_t len, uint32_t cap,
 			 struct srtp_job *j);
-int srtp_unprotect_prepare(struct srtp_ctx *c, const uint8_t *pkt, uint32_t len,
+int srtp_rtp_unprotect_prepare(struct srtp_ctx *c, const uint8_t *pkt, uint32_t len,
 			   struct srtp_job *j);
-int srtp_protect(struct srtp_ctx *c, uint8_t *pkt, uint32_t *len, uint32_t cap);
-int srtp_unprotect(struct srtp_ctx *c, uint8_t *pkt, uint32_t *len);
+int srtp_rtp_protect(struct srtp_ctx *c, uint8_t *pkt, uint32_t *len, uint32_t cap);
+int srtp_rtp_unprotect(struct srtp_ctx *c, uint8_t *pkt, uint32_t *len);
 
 /* rtcp.c */
 int srtp_rtcp_check_header(const uint8_t *pkt, uint32_t len);
 int srtp_rtcp_check_compound(const uint8_t *pkt, uint32_t len);
-int srtcp_protect_prepare(struct srtp_ctx *c, uint8_t *pkt, uint32_t len, uint32_t cap,
+int srtp_rtcp_protect_prepare(struct srtp_ctx *c, uint8_t *pkt, uint32_t len, uint32_t cap,
 			  struct srtp_job *j);
-int srtcp_unprotect_prepare(struct srtp_ctx *c, const uint8_t *pkt, uint32_t len,
+int srtp_rtcp_unprotect_prepare(struct srtp_ctx *c, const uint8_t *pkt, uint32_t len,
 			    struct srtp_job *j);
-int srtcp_protect(struct srtp_ctx *c, uint8_t *pkt, uint32_t *len, uint32_t cap);
-int srtcp_unprotect(struct srtp_ctx *c, uint8_t *pkt, uint32_t *len);
+int srtp_rtcp_protect(struct srtp_ctx *c, uint8_t *pkt, uint32_t *len, uint32_t cap);
+int srtp_rtcp_unprotect(struct srtp_ctx *c, uint8_t *pkt, uint32_t *len);
 
 /* demux.c: RFC 7983 first-octet demultiplexing, RFC 5761 RTP/RTCP on one port. */
 enum srtp_pkt_class {

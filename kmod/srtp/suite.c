@@ -3,7 +3,7 @@
 #include "srtp.h"
 
 #define HMAC_SUITE(i, n, c, k, tag)                                                     \
-	[i] = { .name = n, .id = i, .cipher = c, .key_len = k, .salt_len = SRTP_SALT_LEN, \
+	[i] = { .name = n, .id = i, .cipher = c, .key_len = k, .salt_len = SRTP_CM_SALT_LEN, \
 		.rtp_tag_len = tag, .rtcp_tag_len = 10, .hmac = true }
 
 static const struct srtp_suite suites[SRTP_SUITE_COUNT] = {
@@ -24,9 +24,9 @@ static const struct srtp_suite suites[SRTP_SUITE_COUNT] = {
 		.rtp_tag_len = SRTP_GCM_TAG_LEN, .rtcp_tag_len = SRTP_GCM_TAG_LEN },
 	[SRTP_AES_CM_128_NULL_AUTH] = { .name = "AES_CM_128_NULL_AUTH",
 		.id = SRTP_AES_CM_128_NULL_AUTH, .cipher = SRTP_CIPHER_AES_CM, .key_len = 16,
-		.salt_len = SRTP_SALT_LEN },
+		.salt_len = SRTP_CM_SALT_LEN },
 	[SRTP_NULL_NULL] = { .name = "NULL_NULL", .id = SRTP_NULL_NULL,
-		.cipher = SRTP_CIPHER_NULL, .key_len = 16, .salt_len = SRTP_SALT_LEN },
+		.cipher = SRTP_CIPHER_NULL, .key_len = 16, .salt_len = SRTP_CM_SALT_LEN },
 };
 
 /* Returns the suite with this enum srtp_suite_id, or NULL. */

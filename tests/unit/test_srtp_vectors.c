@@ -185,13 +185,13 @@ static void check_gcm_rtp(unsigned int suite, const char *key, const char *srtp_
 
 	CHECK(gcm_ctx(&tx, suite, key, 0) == 0);
 	memcpy(pkt, rtp, len);
-	CHECK_EQ(srtp_protect(&tx, pkt, &len, sizeof(pkt)), 0);
+	CHECK_EQ(srtp_rtp_protect(&tx, pkt, &len, sizeof(pkt)), 0);
 	CHECK_EQ(len, m);
 	CHECK_MEM(pkt, want, m);
 	srtp_ctx_free(&tx);
 
 	CHECK(gcm_ctx(&rx, suite, key, 0) == 0);
-	CHECK_EQ(srtp_unprotect(&rx, pkt, &len), 0);
+	CHECK_EQ(srtp_rtp_unprotect(&rx, pkt, &len), 0);
 	CHECK_EQ(len, n);
 	CHECK_MEM(pkt, rtp, n);
 	srtp_ctx_free(&rx);
@@ -229,13 +229,13 @@ static void check_gcm_rtcp(unsigned int suite, const char *key, uint8_t flags,
 	CHECK(srtp_stream_set_roc(&tx, 0x4d617273, 0) == 0);
 	gcm_streams[0].rtcp_tx_index = 0x5d3;
 	memcpy(pkt, rtcp, len);
-	CHECK_EQ(srtcp_protect(&tx, pkt, &len, sizeof(pkt)), 0);
+	CHECK_EQ(srtp_rtcp_protect(&tx, pkt, &len, sizeof(pkt)), 0);
 	CHECK_EQ(len, m);
 	CHECK_MEM(pkt, want, m);
 	srtp_ctx_free(&tx);
 
 	CHECK(gcm_ctx(&rx, suite, key, 0) == 0);
-	CHECK_EQ(srtcp_unprotect(&rx, pkt, &len), 0);
+	CHECK_EQ(srtp_rtcp_unprotect(&rx, pkt, &len), 0);
 	CHECK_EQ(len, n);
 	CHECK_MEM(pkt, rtcp, n);
 	srtp_ctx_free(&rx);
@@ -294,10 +294,10 @@ static void e2e(unsigned int suite, const char *mkey, const char *msalt, bool rt
 	CHECK_EQ(srtp_ctx_init(&tx, ops, &p, e2e_streams[0], 4), 0);
 	CHECK_EQ(srtp_ctx_init(&rx, ops, &p, e2e_streams[1], 4), 0);
 	memcpy(pkt, in, len);
-	CHECK_EQ((rtcp ? srtcp_protect : srtp_protect)(&tx, pkt, &len, sizeof(pkt)), 0);
+	CHECK_EQ((rtcp ? srtp_rtcp_protect : srtp_rtp_protect)(&tx, pkt, &len, sizeof(pkt)), 0);
 	CHECK_EQ(len, m);
 	CHECK_MEM(pkt, want, m);
-	CHECK_EQ((rtcp ? srtcp_unprotect : srtp_unprotect)(&rx, pkt, &len), 0);
+	CHECK_EQ((rtcp ? srtp_rtcp_unprotect : srtp_rtp_unprotect)(&rx, pkt, &len), 0);
 	CHECK_EQ(len, n);
 	CHECK_MEM(pkt, in, n);
 	srtp_ctx_free(&tx);
