@@ -213,6 +213,8 @@ int srtp_rtcp_protect(struct srtp_ctx *c, uint8_t *pkt, uint32_t *len, uint32_t 
 		ret = srtp_job_crypt(c, &j, pkt, true);
 	if (!ret)
 		*len = j.out_len;
+	else
+		srtp_count_drop(c, ret);
 	return ret;
 }
 
@@ -228,5 +230,7 @@ int srtp_rtcp_unprotect(struct srtp_ctx *c, uint8_t *pkt, uint32_t *len)
 		ret = srtp_unprotect_finish(c, &j, pkt);
 	if (!ret)
 		*len = j.out_len;
+	else
+		srtp_count_drop(c, ret);
 	return ret;
 }

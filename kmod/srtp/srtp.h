@@ -163,6 +163,8 @@ struct srtp_ctx {
 	struct srtp_keys rtp, rtcp;
 	struct srtp_stream *streams;
 	uint16_t max_streams;
+	/* Packets the one-call API refused, by enum srtp_err; job API users count their own. */
+	uint64_t drops[SRTP_ERR_COUNT];
 };
 
 /* struct srtp_job.flags */
@@ -201,6 +203,13 @@ struct srtp_rtp_hdr {
 	uint16_t seq;
 	uint8_t pt;
 };
+
+/* Counts a refusal of the one-call API in c->drops. */
+static inline void srtp_count_drop(struct srtp_ctx *c, int err)
+{
+	if (err < 0 && -err < SRTP_ERR_COUNT)
+		c->drops[-err]++;
+}
 
 /* suite.c */
 const struct srtp_suite *srtp_suite_get(unsigned int id);

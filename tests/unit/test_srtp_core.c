@@ -130,6 +130,8 @@ static void replayed_packets_rejected(void)
 	clen = len;
 	CHECK_EQ(srtp_rtcp_unprotect(&p.rx, b, &len), 0);
 	CHECK_EQ(srtp_rtcp_unprotect(&p.rx, copy, &clen), -SRTP_ERR_REPLAY);
+	CHECK_EQ(p.rx.drops[SRTP_ERR_REPLAY], 2);	/* refusals are counted, by reason */
+	CHECK_EQ(p.rx.drops[SRTP_ERR_AUTH], 0);
 	pair_free(&p);
 }
 
