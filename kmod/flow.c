@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/* The per-namespace flow table: creation, replacement, deletion, lookup, counters. */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include <crypto/aead.h>
+#include <crypto/hash.h>
+#include <crypto/skcipher.h>
+
+#include "crypto.h"
+#include "flow.h"
+
+static const struct rhashtable_params flow_params = {
+	.key_len = sizeof(struct flow_addr),
+	.key_offset = offsetof(struct srtprelay_flow, key),
+	.head_offset = offsetof(struct srtprelay_flow, node),
+	.automatic_shrinking = true,
+};
+
+static struct flow_stats __percpu *stats_alloc(void)
+{
+	struct flow_stats __percpu *s = alloc_percpu_gfp(struct flow_stats, GFP_KERNEL);
+	int cpu;
+
+	if (s)
+		for_each_possible_cpu(cpu)
+			u64_stats_init(&per_cpu_ptr(s, cpu)->syncp);
+	return s;
+}
+
+/* Adds n to counter what (enum srtprelay_stats_attr) on this CPU; any context. */
+void flow_count(struct flow_stats __percpu *pc, unsigned int what, u64 n)
+{
+	struct flow_stats *s = get_cpu_ptr(pc);
+
+	u64_stats_update_begin(&s->syncp);
+	s->c[what] += n;
+	u64_stats_update_end(&s->syncp);
+	put_cpu_ptr(pc);
+}
+
+/* Sums the per-CPU counters into out (which it zeroes first). */
+void flow_stats_sum(struct flow_stats __percpu *pc, u64 out[__SRTPRELAY_A_STATS_MAX])
+{
+	int cpu;
+
+	memset(out, 0, sizeof(u64) * __SRTPRELAY_A_STATS_MAX);
+	for_each_possible_cpu(cpu) {
+		const struct flow_stats *s = per_cpu_ptr(pc, cpu);
+		u64 v[__SRTPRELAY_A_STATS_MAX];
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			memcpy(v, s->c, sizeof(v));
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		for (int i = 0; i < __SRTPRELAY_A_STATS_MAX; i++)
+			out[i] += v[i];
+	}
+}
+
+static void crypto_driver_name(struct flow_crypto *fc)
+{
+	const struct srtp_keys *k = &fc->ctx.rtp;
+	const char *c = "", *a = "";
+
+	if (fc->ctx.suite->cipher == SRTP_CIPHER_AES_GCM)
+		c = crypto_tfm_alg_driver_name(crypto_aead_tfm(k->cipher));
+	else if (k->cipher)
+		c = crypto_tfm_alg_driver_name(crypto_skcipher_tfm(k->cipher));
+	if (k->auth)
+		a = crypto_tfm_alg_driver_name(crypto_shash_tfm(k->auth));
+	snprintf(fc->driver, sizeof(fc->driver), "%s%s%s", c, *c && *a ? " " : "", a);
+}
+
+static void flow_crypto_free(struct flow_crypto *fc)
+{
+	if (!fc)
+		return;
+	srtp_ctx_free(&fc->ctx);
+	kfree_sensitive(fc);
+}
+
+/*
+ * One direction's context: per-SSRC state from the flow it replaces (unless reset), then the
+ * ROCs netlink gave, then session keys derived from the master key.
+ */
+static struct flow_crypto *flow_crypto_new(const struct flow_cfg *cfg, int dir,
+					   const struct srtprelay_flow *old, bool reset_state)
+{
+	struct flow_crypto *fc = kzalloc(sizeof(*fc), GFP_KERNEL);
+	int ret;
+
+	if (!fc)
+		return ERR_PTR(-ENOMEM);
+	if (old && old->crypto[dir] && !reset_state)
+		flow_snapshot_streams((struct srtprelay_flow *)old, dir, fc->streams);
+	ret = srtp_ctx_init(&fc->ctx, &srtprelay_crypto_ops, &cfg->pol[dir], fc->streams,
+			    SRTPRELAY_MAX_SSRCS);
+	if (ret) {
+		kfree_sensitive(fc);
+		return ERR_PTR(ret == -SRTP_ERR_INVAL ? -EINVAL : -ENOENT);
+	}
+	for (u32 i = 0; i < cfg->nssrc[dir]; i++) {
+		if (srtp_stream_set_roc(&fc->ctx, cfg->ssrc[dir][i].id, cfg->ssrc[dir][i].roc) < 0) {
+			flow_crypto_free(fc);
+			return ERR_PTR(-ENOSPC);
+		}
+	}
+	crypto_driver_name(fc);
+	return fc;
+}
+
+static void flow_free(struct srtprelay_flow *flow)
+{
+	flow_crypto_free(flow->crypto[0]);
+	flow_crypto_free(flow->crypto[1]);
+	free_percpu(flow->stats);
+	kfree(flow);
+}
+
+static void flow_free_work(struct work_struct *w)
+{
+	flow_free(container_of(to_rcu_work(w), struct srtprelay_flow, free_work));
+}
+
+/* Frees flow once no packet can still be using it. */
+static void flow_retire(struct srtprelay_flow *flow)
+{
+	INIT_RCU_WORK(&flow->free_work, flow_free_work);
+	queue_rcu_work(srtprelay_wq, &flow->free_work);
+}
+
+static struct srtprelay_flow *flow_create(const struct flow_cfg *cfg,
+					  const struct srtprelay_flow *old, bool reset_state)
+{
+	struct srtprelay_flow *flow = kzalloc(sizeof(*flow), GFP_KERNEL);
+	int ret = -ENOMEM;
+
+	if (!flow)
+		return ERR_PTR(-ENOMEM);
+	flow->cfg = *cfg;
+	memzero_explicit(flow->cfg.pol, sizeof(flow->cfg.pol));
+	flow->key = cfg->local;
+	spin_lock_init(&flow->lock);
+	if (!old) {
+		flow->stats = stats_alloc();
+		if (!flow->stats)
+			goto fail;
+	}
+	for (int d = 0; d < 2; d++) {
+		if (!cfg->has_pol[d])
+			continue;
+		flow->crypto[d] = flow_crypto_new(cfg, d, old, reset_state);
+		if (IS_ERR(flow->crypto[d])) {
+			ret = PTR_ERR(flow->crypto[d]);
+			flow->crypto[d] = NULL;
+			goto fail;
+		}
+	}
+	if (old && !reset_state) {
+		flow->has_learned = old->has_learned;
+		flow->learned = old->learned;
+		flow->last_packet = READ_ONCE(old->last_packet);
+	}
+	return flow;
+fail:
+	flow_free(flow);
+	return ERR_PTR(ret);
+}
+
+/* Copies the per-SSRC state of one direction, consistent with the packet path. */
+void flow_snapshot_streams(struct srtprelay_flow *flow, int dir,
+			   struct srtp_stream out[SRTPRELAY_MAX_SSRCS])
+{
+	spin_lock_bh(&flow->lock);
+	memcpy(out, flow->crypto[dir]->streams, sizeof(flow->crypto[dir]->streams));
+	spin_unlock_bh(&flow->lock);
+}
+
+/*
+ * Adds the flow cfg describes, or replaces the one at the same local address in one step: the
+ * new flow inherits the counters and (unless SRTPRELAY_SET_F_RESET_STATE) the per-SSRC state.
+ */
+int flow_set(struct srtprelay_net *sn, const struct flow_cfg *cfg, u32 set_flags)
+{
+	struct srtprelay_flow *old, *flow;
+	int ret = 0;
+
+	mutex_lock(&sn->lock);
+	old = rhashtable_lookup_fast(&sn->flows, &cfg->local, flow_params);
+	if (old && (set_flags & SRTPRELAY_SET_F_CREATE))
+		ret = -EEXIST;
+	else if (!old && (set_flags & SRTPRELAY_SET_F_UPDATE))
+		ret = -ENOENT;
+	else if (!old && sn->count >= SRTPRELAY_MAX_FLOWS)
+		ret = -ENOSPC;
+	if (ret)
+		goto out;
+	flow = flow_create(cfg, old, set_flags & SRTPRELAY_SET_F_RESET_STATE);
+	if (IS_ERR(flow)) {
+		ret = PTR_ERR(flow);
+		goto out;
+	}
+	if (old) {
+		flow->stats = old->stats;
+		old->stats = NULL;
+		ret = rhashtable_replace_fast(&sn->flows, &old->node, &flow->node, flow_params);
+		if (ret) {	/* cannot happen under sn->lock; undo cleanly anyway */
+			old->stats = flow->stats;
+			flow->stats = NULL;
+			flow_free(flow);
+			goto out;
+		}
+		list_replace(&old->list, &flow->list);
+		flow_retire(old);
+	} else {
+		ret = rhashtable_insert_fast(&sn->flows, &flow->node, flow_params);
+		if (ret) {
+			flow_free(flow);
+			goto out;
+		}
+		list_add_tail(&flow->list, &sn->list);
+		sn->count++;
+	}
+	sn->gen++;
+out:
+	mutex_unlock(&sn->lock);
+	return ret;
+}
+
+/* Unlinks flow (sn->lock held), keeps its counters in the namespace's total, frees it later. */
+static void flow_unlink(struct srtprelay_net *sn, struct srtprelay_flow *flow)
+{
+	u64 sum[__SRTPRELAY_A_STATS_MAX];
+
+	rhashtable_remove_fast(&sn->flows, &flow->node, flow_params);
+	list_del(&flow->list);
+	sn->count--;
+	sn->gen++;
+	flow_stats_sum(flow->stats, sum);
+	sum[SRTPRELAY_A_STATS_LAST_PACKET_AGE_MS] = 0;
+	for (int i = 0; i < __SRTPRELAY_A_STATS_MAX; i++)
+		if (sum[i])
+			flow_count(sn->gone, i, sum[i]);
+	flow_retire(flow);
+}
+
+/* Deletes the flow at local; -ENOENT if there is none. */
+int flow_del(struct srtprelay_net *sn, const struct flow_addr *local)
+{
+	struct srtprelay_flow *flow;
+	int ret = -ENOENT;
+
+	mutex_lock(&sn->lock);
+	flow = rhashtable_lookup_fast(&sn->flows, local, flow_params);
+	if (flow) {
+		flow_unlink(sn, flow);
+		ret = 0;
+	}
+	mutex_unlock(&sn->lock);
+	return ret;
+}
+
+/* Deletes every flow, or every flow with this cookie. */
+void flow_flush(struct srtprelay_net *sn, bool by_cookie, u64 cookie)
+{
+	struct srtprelay_flow *flow, *tmp;
+
+	mutex_lock(&sn->lock);
+	list_for_each_entry_safe(flow, tmp, &sn->list, list)
+		if (!by_cookie || flow->cfg.cookie == cookie)
+			flow_unlink(sn, flow);
+	mutex_unlock(&sn->lock);
+}
+
+/* The flow at local, or NULL; the caller holds rcu_read_lock() (softirq counts). */
+struct srtprelay_flow *flow_lookup(struct srtprelay_net *sn, const struct flow_addr *local)
+{
+	return rhashtable_lookup(&sn->flows, local, flow_params);
+}
+
+int srtprelay_flows_init(struct srtprelay_net *sn)
+{
+	int ret;
+
+	mutex_init(&sn->lock);
+	INIT_LIST_HEAD(&sn->list);
+	sn->gone = stats_alloc();
+	if (!sn->gone)
+		return -ENOMEM;
+	ret = rhashtable_init(&sn->flows, &flow_params);
+	if (ret)
+		free_percpu(sn->gone);
+	return ret;
+}
+
+/* The namespace is going away: no packet or netlink command can reach its flows any more. */
+void srtprelay_flows_exit(struct srtprelay_net *sn)
+{
+	flow_flush(sn, false, 0);
+	rhashtable_destroy(&sn->flows);
+	free_percpu(sn->gone);
+}

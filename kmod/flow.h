@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Flows: what the module relays, keyed by local address and UDP port, one table per network
+ * namespace. Lookups are RCU and lock-free; changes (netlink, process context) hold the
+ * namespace's mutex. A flow is never changed in place: SET builds a new one and swaps it in.
+ */
+#ifndef SRTPRELAY_FLOW_H
+#define SRTPRELAY_FLOW_H
+
+#include <linux/in6.h>
+#include <linux/list.h>
+#include <linux/rhashtable.h>
+#include <linux/workqueue.h>
+#include <net/net_namespace.h>
+#include <linux/spinlock.h>
+#include <linux/u64_stats_sync.h>
+
+#include "srtp.h"
+#include <uapi/linux/srtprelay.h>
+
+/* An IPv4 or IPv6 address and port, zero-padded so that it can be a hash key. */
+struct flow_addr {
+	union {
+		__be32 v4;
+		struct in6_addr v6;
+	};
+	__be16 port;
+	u8 family;		/* AF_INET or AF_INET6 */
+	u8 pad;
+	u32 scope_id;		/* IPv6 link-local only */
+};
+
+struct flow_stats {
+	u64 c[__SRTPRELAY_A_STATS_MAX];	/* indexed by enum srtprelay_stats_attr */
+	struct u64_stats_sync syncp;
+};
+
+/* One direction's SRTP context; its per-SSRC state lives in the same struct. */
+struct flow_crypto {
+	struct srtp_ctx ctx;
+	struct srtp_stream streams[SRTPRELAY_MAX_SSRCS];
+	char driver[64];
+};
+
+/* What netlink asks for, before any transform exists. */
+struct flow_cfg {
+	struct flow_addr local, source, peer, expect;
+	bool has_expect;
+	u32 flags;		/* enum srtprelay_flow_flag */
+	u32 media;		/* enum srtprelay_media */
+	u64 cookie;
+	u64 pt_allowed[2];	/* bit n: payload type n may pass; all ones when not limited */
+	bool pt_limited;
+	struct srtp_policy pol[2];	/* [0] decrypt, [1] encrypt */
+	bool has_pol[2];
+	u32 nssrc[2];
+	struct { u32 id, roc; } ssrc[2][SRTPRELAY_MAX_SSRCS];
+};
+
+struct srtprelay_flow {
+	struct rhash_head node;
+	struct list_head list;		/* in srtprelay_net.list, for flush and dump */
+	struct flow_addr key;		/* = cfg.local */
+	struct flow_cfg cfg;		/* keys and salts wiped */
+	struct flow_crypto *crypto[2];	/* [0] decrypt, [1] encrypt; NULL: plain RTP */
+	spinlock_t lock;		/* per-SSRC state and the learned source */
+	struct flow_addr learned;	/* with LEARN_SOURCE, once locked on */
+	bool has_learned;
+	unsigned long last_packet;	/* jiffies; 0: none yet */
+	struct flow_stats __percpu *stats;	/* moves to the flow that replaces this one */
+	struct rcu_work free_work;	/* transforms are freed in process context */
+};
+
+struct srtprelay_net {
+	struct rhashtable flows;
+	struct mutex lock;		/* serialises every change of the table */
+	struct list_head list;		/* every flow, under lock */
+	u32 count;
+	u32 gen;			/* bumped on every change, for consistent dumps */
+	struct flow_stats __percpu *gone;	/* counters of deleted flows, and NO_FLOW */
+};
+
+/* Frees retired flows; module exit waits for it (rcu_barrier, then destroy). */
+extern struct workqueue_struct *srtprelay_wq;
+
+struct srtprelay_net *srtprelay_pernet(struct net *net);
+int srtprelay_flows_init(struct srtprelay_net *sn);
+void srtprelay_flows_exit(struct srtprelay_net *sn);
+
+int flow_set(struct srtprelay_net *sn, const struct flow_cfg *cfg, u32 set_flags);
+int flow_del(struct srtprelay_net *sn, const struct flow_addr *local);
+void flow_flush(struct srtprelay_net *sn, bool by_cookie, u64 cookie);
+struct srtprelay_flow *flow_lookup(struct srtprelay_net *sn, const struct flow_addr *local);
+void flow_snapshot_streams(struct srtprelay_flow *flow, int dir,
+			   struct srtp_stream out[SRTPRELAY_MAX_SSRCS]);
+void flow_stats_sum(struct flow_stats __percpu *pc, u64 out[__SRTPRELAY_A_STATS_MAX]);
+void flow_count(struct flow_stats __percpu *pc, unsigned int what, u64 n);
+
+#endif
