@@ -114,8 +114,9 @@
  * Errors
  * ------
  * A failed command gets NLMSG_ERROR with a negative errno and, where the attribute is to blame,
- * an extended ack message naming it: -EINVAL for a missing, malformed or out-of-range attribute
- * (wrong length, unknown suite, families that differ), -EOPNOTSUPP for an unknown flag bit,
+ * an extended ack message naming it: -EINVAL for a missing or malformed attribute (wrong
+ * length, families that differ, a suite that does not allow the crypto flags), -ERANGE for a
+ * number outside its range (unknown suite or media), -EOPNOTSUPP for an unknown flag bit,
  * -ENOENT for no such flow, -EEXIST and -ENOENT for SRTPRELAY_SET_F_CREATE and _UPDATE,
  * -ENOSPC when the namespace holds SRTPRELAY_MAX_FLOWS flows, -ENOMEM, and -ENOENT or -ENODEV
  * when a crypto transform cannot be had. Attributes this header does not define are rejected
