@@ -17,9 +17,9 @@ static const struct rhashtable_params flow_params = {
 	.automatic_shrinking = true,
 };
 
-static struct flow_stats __percpu *stats_alloc(void)
+static struct relay_stats __percpu *stats_alloc(void)
 {
-	struct flow_stats __percpu *s = alloc_percpu_gfp(struct flow_stats, GFP_KERNEL);
+	struct relay_stats __percpu *s = alloc_percpu_gfp(struct relay_stats, GFP_KERNEL);
 	int cpu;
 
 	if (s)
@@ -29,9 +29,9 @@ static struct flow_stats __percpu *stats_alloc(void)
 }
 
 /* Adds n to counter what (enum srtprelay_stats_attr) on this CPU; any context. */
-void flow_count(struct flow_stats __percpu *pc, unsigned int what, u64 n)
+void flow_count(struct relay_stats __percpu *pc, unsigned int what, u64 n)
 {
-	struct flow_stats *s = get_cpu_ptr(pc);
+	struct relay_stats *s = get_cpu_ptr(pc);
 
 	u64_stats_update_begin(&s->syncp);
 	s->c[what] += n;
@@ -40,13 +40,13 @@ void flow_count(struct flow_stats __percpu *pc, unsigned int what, u64 n)
 }
 
 /* Sums the per-CPU counters into out (which it zeroes first). */
-void flow_stats_sum(struct flow_stats __percpu *pc, u64 out[__SRTPRELAY_A_STATS_MAX])
+void flow_stats_sum(struct relay_stats __percpu *pc, u64 out[__SRTPRELAY_A_STATS_MAX])
 {
 	int cpu;
 
 	memset(out, 0, sizeof(u64) * __SRTPRELAY_A_STATS_MAX);
 	for_each_possible_cpu(cpu) {
-		const struct flow_stats *s = per_cpu_ptr(pc, cpu);
+		const struct relay_stats *s = per_cpu_ptr(pc, cpu);
 		u64 v[__SRTPRELAY_A_STATS_MAX];
 		unsigned int start;
 
@@ -121,14 +121,45 @@ static void flow_free(struct srtprelay_flow *flow)
 
 static void flow_free_work(struct work_struct *w)
 {
-	flow_free(container_of(to_rcu_work(w), struct srtprelay_flow, free_work));
+	flow_free(container_of(w, struct srtprelay_flow, free_work));
 }
 
-/* Frees flow once no packet can still be using it. */
+/* Drops a reference; the last one frees the flow, from process context. */
+void flow_put(struct srtprelay_flow *flow)
+{
+	if (refcount_dec_and_test(&flow->refs)) {
+		INIT_WORK(&flow->free_work, flow_free_work);
+		queue_work(srtprelay_wq, &flow->free_work);
+	}
+}
+
+static void flow_rcu_put(struct rcu_head *rcu)
+{
+	flow_put(container_of(rcu, struct srtprelay_flow, rcu));
+}
+
+/* Drops the table's reference once no packet can still find the flow. */
 static void flow_retire(struct srtprelay_flow *flow)
 {
-	INIT_RCU_WORK(&flow->free_work, flow_free_work);
-	queue_rcu_work(srtprelay_wq, &flow->free_work);
+	call_rcu(&flow->rcu, flow_rcu_put);
+}
+
+static unsigned int crypto_reqsize(const struct flow_crypto *fc)
+{
+	const struct srtp_keys *k[2] = { &fc->ctx.rtp, &fc->ctx.rtcp };
+	unsigned int n = 0;
+
+	for (int i = 0; i < 2; i++) {
+		if (!k[i]->cipher)
+			continue;
+		if (fc->ctx.suite->cipher == SRTP_CIPHER_AES_GCM)
+			n = max(n, (unsigned int)(sizeof(struct aead_request) +
+						  crypto_aead_reqsize(k[i]->cipher)));
+		else
+			n = max(n, (unsigned int)(sizeof(struct skcipher_request) +
+						  crypto_skcipher_reqsize(k[i]->cipher)));
+	}
+	return n;
 }
 
 static struct srtprelay_flow *flow_create(const struct flow_cfg *cfg,
@@ -143,6 +174,7 @@ static struct srtprelay_flow *flow_create(const struct flow_cfg *cfg,
 	memzero_explicit(flow->cfg.pol, sizeof(flow->cfg.pol));
 	flow->key = cfg->local;
 	spin_lock_init(&flow->lock);
+	refcount_set(&flow->refs, 1);
 	if (!old) {
 		flow->stats = stats_alloc();
 		if (!flow->stats)
@@ -157,6 +189,7 @@ static struct srtprelay_flow *flow_create(const struct flow_cfg *cfg,
 			flow->crypto[d] = NULL;
 			goto fail;
 		}
+		flow->reqsize = max(flow->reqsize, crypto_reqsize(flow->crypto[d]));
 	}
 	if (old && !reset_state) {
 		flow->has_learned = old->has_learned;

@@ -30,7 +30,7 @@ struct flow_addr {
 	u32 scope_id;		/* IPv6 link-local only */
 };
 
-struct flow_stats {
+struct relay_stats {
 	u64 c[__SRTPRELAY_A_STATS_MAX];	/* indexed by enum srtprelay_stats_attr */
 	struct u64_stats_sync syncp;
 };
@@ -67,8 +67,11 @@ struct srtprelay_flow {
 	struct flow_addr learned;	/* with LEARN_SOURCE, once locked on */
 	bool has_learned;
 	unsigned long last_packet;	/* jiffies; 0: none yet */
-	struct flow_stats __percpu *stats;	/* moves to the flow that replaces this one */
-	struct rcu_work free_work;	/* transforms are freed in process context */
+	struct relay_stats __percpu *stats;	/* moves to the flow that replaces this one */
+	unsigned int reqsize;		/* largest crypto request of its transforms */
+	refcount_t refs;		/* the table's, and one per packet in async crypto */
+	struct rcu_head rcu;
+	struct work_struct free_work;	/* transforms are freed in process context */
 };
 
 struct srtprelay_net {
@@ -77,11 +80,13 @@ struct srtprelay_net {
 	struct list_head list;		/* every flow, under lock */
 	u32 count;
 	u32 gen;			/* bumped on every change, for consistent dumps */
-	struct flow_stats __percpu *gone;	/* counters of deleted flows, and NO_FLOW */
+	struct relay_stats __percpu *gone;	/* counters of deleted flows, and NO_FLOW */
 };
 
 /* Frees retired flows; module exit waits for it (rcu_barrier, then destroy). */
 extern struct workqueue_struct *srtprelay_wq;
+/* Packets inside async crypto; module exit waits for none. */
+extern atomic_t srtprelay_inflight;
 
 struct srtprelay_net *srtprelay_pernet(struct net *net);
 int srtprelay_flows_init(struct srtprelay_net *sn);
@@ -93,7 +98,8 @@ void flow_flush(struct srtprelay_net *sn, bool by_cookie, u64 cookie);
 struct srtprelay_flow *flow_lookup(struct srtprelay_net *sn, const struct flow_addr *local);
 void flow_snapshot_streams(struct srtprelay_flow *flow, int dir,
 			   struct srtp_stream out[SRTPRELAY_MAX_SSRCS]);
-void flow_stats_sum(struct flow_stats __percpu *pc, u64 out[__SRTPRELAY_A_STATS_MAX]);
-void flow_count(struct flow_stats __percpu *pc, unsigned int what, u64 n);
+void flow_put(struct srtprelay_flow *flow);
+void flow_stats_sum(struct relay_stats __percpu *pc, u64 out[__SRTPRELAY_A_STATS_MAX]);
+void flow_count(struct relay_stats __percpu *pc, unsigned int what, u64 n);
 
 #endif

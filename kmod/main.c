@@ -2,6 +2,7 @@
 /* srtprelay.ko: module and network namespace set-up and teardown only. */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/workqueue.h>
@@ -10,6 +11,7 @@
 
 #include "flow.h"
 #include "netlink.h"
+#include "packet.h"
 #include "selftest.h"
 
 struct workqueue_struct *srtprelay_wq;
@@ -53,8 +55,13 @@ static int __init srtprelay_init(void)
 	ret = srtprelay_genl_init();
 	if (ret)
 		goto err_pernet;
+	ret = srtprelay_target_init();
+	if (ret)
+		goto err_genl;
 	return 0;
 
+err_genl:
+	srtprelay_genl_exit();
 err_pernet:
 	unregister_pernet_subsys(&srtprelay_net_ops);
 err_wq:
@@ -65,6 +72,11 @@ err_wq:
 
 static void __exit srtprelay_exit(void)
 {
+	/* No rule can use the target now (nft_compat holds the module while one does). */
+	srtprelay_target_exit();
+	/* Packets already in async crypto finish before their flows and code go away. */
+	while (atomic_read(&srtprelay_inflight))
+		msleep(1);
 	srtprelay_genl_exit();
 	unregister_pernet_subsys(&srtprelay_net_ops);
 	/* Retired flows wait for a grace period, then for the workqueue: let both drain. */

@@ -10,6 +10,13 @@ UNIT_LIBS     = $(PROG_LIBS) $(LIB_SRTP2)
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(UNIT_HOBJ) $(LIBSRTPRELAY)
 	$(call msg,LD,$@) $(CC) $(LDFLAGS) -o $@ $^ $(UNIT_LIBS)
 
+# --- helpers for the VM tests: tests/kmod/*.c, linked with libsrtp2 and never with our core ---
+KTEST_SRC := $(sort $(wildcard tests/kmod/*.c))
+KTEST_BIN := $(KTEST_SRC:tests/kmod/%.c=$(BUILD)/tests/kmod/%)
+
+$(BUILD)/tests/kmod/%: $(BUILD)/tests/kmod/%.o
+	$(call msg,LD,$@) $(CC) $(LDFLAGS) -o $@ $^ $(LIB_SRTP2)
+
 # --- the core built as the kernel will see it: freestanding, no libc headers at all ---
 # Every object may only reference the symbols srtp_compat.h maps onto (memcpy & co.), and no
 # function may need a large stack frame.
@@ -58,7 +65,7 @@ bench: $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
 
 # --- everything ---
-check-unit: all $(UNIT_BIN) freestanding
+check-unit: all $(UNIT_BIN) $(KTEST_BIN) freestanding
 
-check: all $(UNIT_BIN) freestanding $(FUZZ_BIN)
+check: all $(UNIT_BIN) $(KTEST_BIN) freestanding $(FUZZ_BIN)
 	$(Q)BUILD=$(BUILD) tests/run.sh
