@@ -1,0 +1,48 @@
+#!/bin/bash
+# Builds srtprelay.ko for one kernel and runs the module's VM suites on it.
+#   tests/kmod/run-kernel.sh 6.1|6.12|debug
+# Prints the suites' PASS/FAIL lines, named kmod.<kernel>.<suite>.<case>; exit 77 to skip.
+set -u
+kernel=$1
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+BUILD=${BUILD:-build}
+debug_dir=$top/../shared/kernels/6.12-debug
+
+case $kernel in
+6.1 | 6.12)
+	kver=$(ls /lib/modules | grep -E "^${kernel//./\\.}[.-][0-9].*-amd64$|^${kernel//./\\.}\.[0-9].*amd64$" | sort -V | tail -1)
+	kdir=/lib/modules/$kver/build
+	;;
+debug)
+	kdir=$BUILD/kdebug/build
+	if [ ! -d "$kdir" ]; then
+		[ -r "$debug_dir/build.tar.xz" ] || { echo "SKIP kmod.debug (no ../shared/kernels/6.12-debug)"; exit 77; }
+		mkdir -p "$BUILD/kdebug" && tar -C "$BUILD/kdebug" -xf "$debug_dir/build.tar.xz" || exit 1
+	fi
+	;;
+esac
+if [ ! -d "$kdir" ]; then
+	echo "SKIP kmod.$kernel (no headers: run scripts/install-deps.sh all)"
+	exit 77
+fi
+
+# Each kernel gets its own copy of the sources, so builds for different kernels never mix.
+src=$BUILD/kmod-$kernel
+rm -rf "$src" && mkdir -p "$src" && cp -r kmod include "$src/"
+if ! make -s -C "$kdir" M="$top/$src/kmod" modules >"$src/build.log" 2>&1; then
+	grep -v BTF "$src/build.log" | tail -30
+	echo "FAIL kmod.$kernel.build"
+	exit 1
+fi
+echo "PASS kmod.$kernel.build"
+
+guest='export BUILD='"$BUILD"'; r=0
+python3 tests/kmod/netlink_guest.py || r=1
+python3 tests/kmod/datapath_guest.py || r=1
+if modprobe -r srtprelay; then echo "PASS kmod.unload"; else echo "FAIL kmod.unload"; r=1; fi
+exit $r'
+tests/kmod/vm.sh "$kernel" "$src/kmod/srtprelay.ko" "$guest" | sed "s/^\(PASS\|FAIL\) kmod\./\1 kmod.$kernel./"
+rc=${PIPESTATUS[0]}
+[ "$rc" -eq 0 ] || echo "FAIL kmod.$kernel.vm (exit $rc)"
+exit "$rc"
