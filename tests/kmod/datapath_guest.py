@@ -28,6 +28,28 @@ KEY_B = bytes(range(101, 133))
 SALT_B = bytes(range(160, 174))
 
 
+CHILDREN = []
+_Popen = subprocess.Popen
+
+
+def tracked_popen(*args, **kw):
+    p = _Popen(*args, **kw)
+    CHILDREN.append(p)
+    return p
+
+
+subprocess.Popen = tracked_popen
+
+
+def reap_children():
+    """Kills what a failed case left running (senders hold ports the next case needs)."""
+    for p in CHILDREN:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    CHILDREN.clear()
+
+
 def sh(*cmd, ns=None, check=True):
     if ns:
         cmd = ('ip', 'netns', 'exec', ns) + cmd
@@ -88,6 +110,13 @@ class Relay:
         self.run('nl.request(CMD_SET_FLOW, flow_attrs(%r, %r, %r, decrypt=%s, encrypt=%s, **%r))'
                  % (local, source, peer, d, e, kw))
 
+    def start(self, code):
+        """Runs code in the relay namespace in the background (a Popen)."""
+        full = ('import sys, struct, time; sys.path.insert(0, %r); import genl\n'
+                'from genl import *\nnl = genl.Genl()\n' % HERE) + code
+        return subprocess.Popen(['ip', 'netns', 'exec', 'relay', sys.executable, '-c', full],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
     def stats(self, local):
         out = self.run('f = parse_flow(nl.request(CMD_GET_FLOW, [attr(A_FLOW_LOCAL, '
                        'sockaddr(*%r))])[0]); print(repr(f["stats"]))' % (local,))
@@ -112,7 +141,7 @@ def media(send_suite, send_key, recv_suite, recv_key, dest='10.10.1.1:30000',
     rx = subprocess.Popen(['ip', 'netns', 'exec', 'callee', ENDPOINT, 'recv', recv_suite,
                            recv_key, listen, str(count), '8000'] + extra,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert rx.stdout.readline().strip() == 'listening'
+    assert rx.stdout.readline().strip() == 'listening', 'receiver did not start'
     sh(ENDPOINT, 'send', send_suite, send_key, dest, '5000', str(count), '0x1234abcd', *extra,
        ns=src_ns)
     out, _ = rx.communicate(timeout=30)
@@ -227,6 +256,135 @@ def wrong_key_dropped_and_counted():
     assert st[genl.A_STATS_DROP_AUTH] == 50, st
 
 
+@case
+def replayed_packets_dropped_and_counted():
+    relay.flush()
+    relay.set_flow(L, S, P, ('AEAD_AES_128_GCM', KEY_A[:16], SALT_A[:12]), None)
+    rx = subprocess.Popen(['ip', 'netns', 'exec', 'callee', ENDPOINT, 'recv', 'none', '00',
+                           '10.10.2.2:4000', '200', '8000'], stdout=subprocess.PIPE, text=True)
+    assert rx.stdout.readline().strip() == 'listening', 'receiver did not start'
+    sh(ENDPOINT, 'send', 'AEAD_AES_128_GCM', keyhex(KEY_A, SALT_A, 'AEAD_AES_128_GCM'),
+       '10.10.1.1:30000', '5000', '200', '0x99', 'dup', ns='caller')
+    out, _ = rx.communicate(timeout=30)
+    st = relay.stats(L)
+    assert rx.returncode == 0, out
+    assert st[genl.A_STATS_DROP_REPLAY] == 200 and st[genl.A_STATS_PACKETS] == 200, st
+
+
+def socket_sees(payloads, bind=('10.10.1.1', 30000)):
+    """Sends raw datagrams from the caller to bind; returns what a socket there received."""
+    code = ('import socket, sys\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n'
+            's.bind(%r)\ns.settimeout(3)\nprint("ready", flush=True)\nn = 0\n'
+            'try:\n    while True:\n        s.recv(2000)\n        n += 1\n'
+            'except socket.timeout:\n    pass\nprint(n)\n' % (bind,))
+    srv = subprocess.Popen(['ip', 'netns', 'exec', 'relay', sys.executable, '-c', code],
+                           stdout=subprocess.PIPE, text=True)
+    assert srv.stdout.readline().strip() == 'ready'
+    send = ('import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n'
+            'for p in %r:\n    s.sendto(p, %r)\n' % (payloads, bind))
+    sh(sys.executable, '-c', send, ns='caller')
+    out, _ = srv.communicate(timeout=30)
+    return int(out.strip())
+
+
+@case
+def stun_dtls_and_other_media_reach_the_socket():
+    relay.flush()
+    relay.set_flow(L, S, P, ('AES_CM_128_HMAC_SHA1_80', KEY_A[:16], SALT_A), None,
+                   media=genl.MEDIA_RTP)
+    stun = b'\x00\x01\x00\x00\x21\x12\xa4\x42' + b'\x01' * 12
+    dtls = b'\x16\xfe\xfd' + b'\x00' * 30
+    rtcp = b'\x81\xc8\x00\x06' + b'\x00' * 24   # RTCP on an RTP-only flow
+    assert socket_sees([stun, dtls, rtcp]) == 3
+    st = relay.stats(L)
+    assert st[genl.A_STATS_PASSED] == 3 and st[genl.A_STATS_PACKETS] == 0, st
+
+
+@case
+def rekey_under_traffic_loses_nothing():
+    """The flow is replaced again and again while media crosses a SEQ wrap: the ROC moves
+    with it, and no packet is lost or misdirected."""
+    relay.flush()
+    dec = ('AES_CM_128_HMAC_SHA1_80', KEY_A[:16], SALT_A)
+    enc = ('AEAD_AES_128_GCM', KEY_B[:16], SALT_B[:12])
+    relay.set_flow(L, S, P, dec, enc)
+    n = 6000
+    rx = subprocess.Popen(['ip', 'netns', 'exec', 'callee', ENDPOINT, 'recv', enc[0],
+                           keyhex(KEY_B, SALT_B, enc[0]), '10.10.2.2:4000', str(n), '60000'],
+                          stdout=subprocess.PIPE, text=True)
+    assert rx.stdout.readline().strip() == 'listening', 'receiver did not start'
+    tx = subprocess.Popen(['ip', 'netns', 'exec', 'caller', ENDPOINT, 'send', dec[0],
+                           keyhex(KEY_A, SALT_A, dec[0]), '10.10.1.1:30000', '5000', str(n),
+                           '0x4242'])
+    rekey = relay.start(
+        'msg = flow_attrs(%r, %r, %r, decrypt=crypto(%r, key=%r, salt=%r), '
+        'encrypt=crypto(%r, key=%r, salt=%r))\nn = 0\n'
+        'while n < 200:\n    nl.request(CMD_SET_FLOW, msg)\n    n += 1\n    time.sleep(0.01)\n'
+        'print(n)\n' % ((L, S, P) + dec + enc))
+    tx.wait(timeout=120)
+    out, _ = rx.communicate(timeout=120)
+    replaced, err = rekey.communicate(timeout=120)
+    assert rekey.returncode == 0, err[-500:]
+    assert rx.returncode == 0, '%s after %s replacements' % (out, replaced.strip())
+
+
+@case
+def both_directions_at_once():
+    relay.flush()
+    relay.set_flow(L, S, P, ('AEAD_AES_256_GCM', KEY_A, SALT_A[:12]),
+                   ('AES_CM_128_HMAC_SHA1_80', KEY_B[:16], SALT_B))
+    relay.set_flow(('10.10.2.1', 30002), ('10.10.1.1', 30000), ('10.10.1.2', 5000),
+                   ('AES_CM_128_HMAC_SHA1_80', KEY_B[:16], SALT_B),
+                   ('AEAD_AES_256_GCM', KEY_A, SALT_A[:12]))
+    back = subprocess.Popen(['ip', 'netns', 'exec', 'caller', ENDPOINT, 'recv',
+                             'AEAD_AES_256_GCM', keyhex(KEY_A, SALT_A, 'AEAD_AES_256_GCM'),
+                             '10.10.1.2:5000', str(N), '8000'], stdout=subprocess.PIPE, text=True)
+    assert back.stdout.readline().strip() == 'listening', 'receiver did not start'
+    sh(ENDPOINT, 'send', 'AES_CM_128_HMAC_SHA1_80', keyhex(KEY_B, SALT_B, 'AES_CM_128_HMAC_SHA1_80'),
+       '10.10.2.1:30002', '4000', str(N), '0x7777', ns='callee')
+    rc, out = media('AEAD_AES_256_GCM', keyhex(KEY_A, SALT_A, 'AEAD_AES_256_GCM'),
+                    'AES_CM_128_HMAC_SHA1_80', keyhex(KEY_B, SALT_B, 'AES_CM_128_HMAC_SHA1_80'))
+    bout, _ = back.communicate(timeout=30)
+    assert rc == 0 and back.returncode == 0, (out, bout)
+
+
+@case
+def delete_under_traffic():
+    relay.flush()
+    relay.set_flow(L, S, P, None, None)
+    no_flow = ('print(struct.unpack("Q", parse_attrs(parse_attrs(nl.request('
+               'CMD_GET_STATS)[0])[A_GLOBAL_STATS])[A_STATS_NO_FLOW])[0])')
+    before = int(relay.run(no_flow))
+    tx = subprocess.Popen(['ip', 'netns', 'exec', 'caller', ENDPOINT, 'send', 'none', '00',
+                           '10.10.1.1:30000', '5000', '9000', '0x1'])
+    deleter = relay.start('time.sleep(0.5)\n'
+                          'nl.request(CMD_DEL_FLOW, [attr(A_FLOW_LOCAL, sockaddr(*%r))])\n' % (L,))
+    deleter.communicate(timeout=60)
+    still_sending = tx.poll() is None
+    tx.wait(timeout=120)
+    after = int(relay.run(no_flow))
+    assert deleter.returncode == 0
+    assert still_sending, 'the stream ended before the delete: the test proves nothing'
+    assert after > before, 'packets after the delete were not handed to the stack'
+
+
+@case
+def unload_under_traffic():
+    """Last: the rule goes, then the module, while media still arrives; then it comes back."""
+    relay.flush()
+    relay.set_flow(L, S, P, ('AES_CM_128_HMAC_SHA1_80', KEY_A[:16], SALT_A), None)
+    tx = subprocess.Popen(['ip', 'netns', 'exec', 'caller', ENDPOINT, 'send',
+                           'AES_CM_128_HMAC_SHA1_80', keyhex(KEY_A, SALT_A, 'AES_CM_128_HMAC_SHA1_80'),
+                           '10.10.1.1:30000', '5000', '3000', '0x2'])
+    time.sleep(0.3)
+    out = sh(sys.executable, os.path.join(HERE, 'nft.py'), 'remove', 'inet', ns='relay', check=False)
+    assert out.returncode == 0, out.stderr
+    rm = subprocess.run(['modprobe', '-r', 'srtprelay'], capture_output=True, text=True)
+    tx.wait(timeout=60)
+    assert rm.returncode == 0, rm.stderr
+    assert subprocess.run(['modprobe', 'srtprelay']).returncode == 0
+
+
 def main():
     if subprocess.run(['modprobe', 'srtprelay']).returncode:
         print('FAIL kmod.datapath.modprobe')
@@ -246,6 +404,7 @@ def main():
         except Exception as e:
             failed += 1
             print('FAIL kmod.datapath.%s: %s' % (fn.__name__, e), flush=True)
+        reap_children()
     cleanup()
     return 1 if failed else 0
 

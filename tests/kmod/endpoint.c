@@ -3,12 +3,13 @@
  * A media endpoint for the VM tests, built on libsrtp2 and not on our SRTP core, so the relay
  * is checked by an independent implementation.
  *
- *   endpoint send SUITE KEYHEX DEST SRCPORT COUNT SSRC [rtcp]
+ *   endpoint send SUITE KEYHEX DEST SRCPORT COUNT SSRC [rtcp|dup]
  *   endpoint recv SUITE KEYHEX LISTEN COUNT TIMEOUT_MS [rtcp]
  *
  * SUITE is an SDES name or "none" (plain RTP); KEYHEX the master key and salt; DEST/LISTEN
  * "a.b.c.d:port" or "[v6]:port". send numbers packets from SEQ 65500 so they cross a SEQ wrap
- * and fills each payload from its SEQ; recv checks every payload and prints
+ * and fills each payload from its SEQ ("dup" sends every packet twice, a replay); recv checks
+ * every payload and prints
  * "received N ok M bad K" and exits 0 when M == COUNT.
  */
 #include <arpa/inet.h>
@@ -154,7 +155,7 @@ static int check_packet(const unsigned char *b, int len, int rtcp)
 	return 1;
 }
 
-static int do_send(char **argv, int rtcp)
+static int do_send(char **argv, int rtcp, int dup)
 {
 	struct sockaddr_storage dst, src;
 	socklen_t dlen = parse_addr(argv[4], &dst);
@@ -174,8 +175,9 @@ static int do_send(char **argv, int rtcp)
 
 		if (s && (rtcp ? srtp_protect_rtcp(s, b, &len) : srtp_protect(s, b, &len)))
 			die("protect failed");
-		if (sendto(fd, b, (size_t)len, 0, (void *)&dst, dlen) < 0)
-			die("sendto");
+		for (int copy = 0; copy <= dup; copy++)
+			if (sendto(fd, b, (size_t)len, 0, (void *)&dst, dlen) < 0)
+				die("sendto");
 		nanosleep(&(struct timespec){ 0, 300000 }, NULL);	/* ~3000 pps */
 	}
 	close(fd);
@@ -231,13 +233,13 @@ int main(int argc, char **argv)
 		die("srtp_init");
 	if (argc >= 8 && !strcmp(argv[1], "send")) {
 		rtcp = argc > 8 && !strcmp(argv[8], "rtcp");
-		return do_send(argv, rtcp);
+		return do_send(argv, rtcp, argc > 8 && !strcmp(argv[8], "dup"));
 	}
 	if (argc >= 7 && !strcmp(argv[1], "recv")) {
 		rtcp = argc > 7 && !strcmp(argv[7], "rtcp");
 		return do_recv(argv, rtcp);
 	}
-	fprintf(stderr, "usage: endpoint send SUITE KEYHEX DEST SRCPORT COUNT SSRC [rtcp]\n"
+	fprintf(stderr, "usage: endpoint send SUITE KEYHEX DEST SRCPORT COUNT SSRC [rtcp|dup]\n"
 			"       endpoint recv SUITE KEYHEX LISTEN COUNT TIMEOUT_MS [rtcp]\n");
 	return 2;
 }
