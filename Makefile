@@ -26,7 +26,7 @@ endif
 
 WARN := -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wvla -Wformat=2
-INCS := -Iinclude -Ikmod/srtp -Idaemon
+INCS := -Iinclude -Ikmod/srtp -Idaemon -Ictl
 ALL_CFLAGS = -std=gnu11 $(WARN) -MMD -MP $(INCS) -D_GNU_SOURCE $(CPPFLAGS) $(CFLAGS)
 
 LIB_CRYPTO := -lcrypto
@@ -37,12 +37,15 @@ LIB_NFTNL  := -lnftnl
 
 # The SRTP core: kernel-safe C shared with the module (kmod/srtp/), built here for userspace.
 CORE_SRC   := $(sort $(wildcard kmod/srtp/*.c))
-# The daemon's code except main(), so that tests and fuzzers link the same objects.
+# The daemon's code except main(), so that tests and fuzzers link the same objects. The
+# library is a thin archive: members keep their paths, so daemon/nft.o and ctl/nft.o coexist.
 DLIB_SRC   := $(sort $(filter-out daemon/main.c,$(wildcard daemon/*.c)))
 CTL_SRC    := $(sort $(wildcard ctl/*.c))
+# The ctl tool's code except main(), in the library too, so tests link what the tool runs.
+CLIB_SRC   := $(filter-out ctl/main.c,$(CTL_SRC))
 
 CORE_OBJ   := $(CORE_SRC:%.c=$(BUILD)/%.o)
-DLIB_OBJ   := $(DLIB_SRC:%.c=$(BUILD)/%.o)
+DLIB_OBJ   := $(DLIB_SRC:%.c=$(BUILD)/%.o) $(CLIB_SRC:%.c=$(BUILD)/%.o)
 LIBSRTPRELAY := $(BUILD)/libsrtprelay.a
 PROG_LIBS   = $(LIB_CRYPTO) $(LIB_URING) $(LIB_MNL) $(LIB_NFTNL)
 
@@ -62,12 +65,12 @@ $(BUILD)/%.o: %.c
 	$(call msg,CC,$<) $(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIBSRTPRELAY): $(CORE_OBJ) $(DLIB_OBJ)
-	$(call msg,AR,$@) rm -f $@ && $(AR) rcs $@ $^
+	$(call msg,AR,$@) rm -f $@ && $(AR) rcsT $@ $^
 
 $(BUILD)/srtprelayd: $(BUILD)/daemon/main.o $(LIBSRTPRELAY)
 	$(call msg,LD,$@) $(CC) $(LDFLAGS) -o $@ $^ $(PROG_LIBS)
 
-$(BUILD)/srtprelay-ctl: $(CTL_SRC:%.c=$(BUILD)/%.o) $(LIBSRTPRELAY)
+$(BUILD)/srtprelay-ctl: $(BUILD)/ctl/main.o $(LIBSRTPRELAY)
 	$(call msg,LD,$@) $(CC) $(LDFLAGS) -o $@ $^ $(PROG_LIBS)
 
 kmod:

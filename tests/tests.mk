@@ -41,7 +41,8 @@ FUZZ_BIN   := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer $(INCS) -D_GNU_SOURCE \
 	-Wall -Wextra $(WERROR)
-FUZZ_LIBOBJ := $(CORE_SRC:%.c=$(BUILD)/fuzzobj/%.o) $(DLIB_SRC:%.c=$(BUILD)/fuzzobj/%.o)
+FUZZ_LIBOBJ := $(CORE_SRC:%.c=$(BUILD)/fuzzobj/%.o) $(DLIB_SRC:%.c=$(BUILD)/fuzzobj/%.o) \
+	$(CLIB_SRC:%.c=$(BUILD)/fuzzobj/%.o)
 
 $(BUILD)/fuzzobj/%.o: %.c
 	@mkdir -p $(dir $@)

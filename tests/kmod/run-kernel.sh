@@ -40,6 +40,7 @@ echo "PASS kmod.$kernel.build"
 guest='export BUILD='"$BUILD"'; r=0
 python3 tests/kmod/netlink_guest.py || r=1
 python3 tests/kmod/datapath_guest.py || r=1
+bash tests/kmod/ctl_guest.sh || r=1
 if modprobe -r srtprelay; then echo "PASS kmod.unload"; else echo "FAIL kmod.unload"; r=1; fi
 exit $r'
 tests/kmod/vm.sh "$kernel" "$src/kmod/srtprelay.ko" "$guest" | sed "s/^\(PASS\|FAIL\) kmod\./\1 kmod.$kernel./"
