@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Calls, as the ng protocol sees them.
+ *
+ *   call (call-id)
+ *     leg[0], leg[1]           one per SIP party, found by its tag (from-tag / to-tag)
+ *       media[i]               one per m= line, the same index on both legs
+ *         sock rtp, rtcp       our ports facing this leg's endpoint (rtcp absent with mux)
+ *         peer[RTP], [RTCP]    the endpoint: from its SDP, confirmed by its first packet
+ *         sdes                 the keys it announced and the keys we gave it
+ *         in / out             SRTP contexts: unprotect what it sends, protect what it gets
+ *         other                the same media index on the other leg
+ *
+ * A packet from leg X's endpoint arrives on X's socket, is unprotected with X.in, protected
+ * with Y.out (Y = X.other) and sent from Y's socket to Y's endpoint.
+ */
+#ifndef SRTPRELAY_CALL_H
+#define SRTPRELAY_CALL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "srtp.h"
+
+#define CALL_MAX_MEDIA 16
+#define CALL_ID_MAX 256
+#define CALL_TAG_MAX 128
+#define CALL_MAX_SSRC 8		/* SSRCs per SRTP context */
+#define SDES_MAX_LINES 16
+
+enum { COMP_RTP, COMP_RTCP, COMP_COUNT };
+
+/* Why a packet was not relayed; the names are what counters and metrics show. */
+#define DROP_REASONS(X)                                                    \
+	X(AUTH, "auth")                 /* SRTP authentication failed */    \
+	X(REPLAY, "replay")             /* replayed or too old */           \
+	X(BAD_SOURCE, "bad_source")     /* not from the stream's endpoint */\
+	X(UNKNOWN_SSRC, "unknown_ssrc") /* no room for another SSRC */      \
+	X(MALFORMED, "malformed")       /* not parseable as RTP/RTCP */     \
+	X(NO_DEST, "no_destination")    /* other side has no address yet */ \
+	X(SEND, "send_error")           /* the send failed */               \
+	X(CRYPTO, "crypto_error")       /* protect failed */                \
+	X(OTHER, "not_media")           /* STUN/DTLS/unknown where not expected */
+
+enum drop_reason {
+#define X(e, s) DROP_##e,
+	DROP_REASONS(X)
+#undef X
+	DROP_COUNT
+};
+const char *drop_name(unsigned int r);
+
+struct stream_stats {
+	uint64_t packets, bytes;	/* relayed, as received */
+	uint64_t drops[DROP_COUNT];
+};
+
+struct media_side;
+
+/* One local UDP socket. Freed only after io_uring has reported its last completion. */
+struct msock {
+	int fd;
+	uint16_t port;
+	uint8_t comp;		/* COMP_RTP or COMP_RTCP (with rtcp-mux: RTP carries both) */
+	bool armed;		/* a multishot receive is pending */
+	bool dead;		/* its stream is gone; free on the final completion */
+	struct media_side *side;
+	struct msock *next_rearm;
+};
+
+struct peer {
+	struct sockaddr_storage sdp;	/* from SDP; family 0 = unknown */
+	struct sockaddr_storage learned;	/* where its packets come from */
+	double learn_start;	/* when learned was taken tentatively */
+	bool confirmed;
+};
+
+/* One a=crypto line: the policy its key makes. */
+struct sdes_line {
+	uint32_t tag;
+	struct srtp_policy pol;
+};
+
+struct sdes_state {
+	struct sdes_line remote[SDES_MAX_LINES];	/* what the endpoint announced */
+	unsigned int n_remote;
+	struct sdes_line ours[SDES_MAX_LINES];	/* what we gave it */
+	unsigned int n_ours;
+};
+
+struct media_side {
+	struct leg *leg;
+	struct media_side *other;
+	unsigned int index;
+	char type[16];		/* audio, video, application... */
+	char proto[32];		/* what this endpoint speaks */
+	bool rtcp_mux;
+	bool rejected;		/* port 0 */
+	char direction[10];
+	struct msock *sock[COMP_COUNT];	/* sock[COMP_RTCP] NULL with rtcp-mux */
+	struct sockaddr_storage local;	/* our address on this side (port 0) */
+	struct sockaddr_storage advertised;
+	struct peer peer[COMP_COUNT];
+	bool strict_source;
+	struct sdes_state sdes;
+	bool in_on, out_on;
+	struct srtp_ctx in, out;
+	struct srtp_stream in_st[CALL_MAX_SSRC], out_st[CALL_MAX_SSRC];
+	struct stream_stats stats[COMP_COUNT];	/* packets received from this endpoint */
+	uint32_t last_ssrc;
+	double last_packet;	/* monotonic; 0 = never */
+	bool kernel;		/* the kernel relays what this endpoint sends */
+	uint64_t kernel_packets[COMP_COUNT], kernel_bytes[COMP_COUNT];
+};
+
+struct leg {
+	struct call *call;
+	char tag[CALL_TAG_MAX];
+	struct media_side *media[CALL_MAX_MEDIA];
+	unsigned int n_media;
+	char label[64];
+};
+
+struct call {
+	char id[CALL_ID_MAX];
+	struct leg leg[2];
+	unsigned int n_legs;
+	int offerer;		/* index of the leg whose offer is pending an answer; -1 none */
+	double created, created_wall, last_signal;
+	bool answered;
+	struct call *hnext;
+	struct call *prev, *next;	/* all calls, for list and timeouts */
+};
+
+struct relay;
+struct port_pool;
+
+/* The call table. */
+struct calls {
+	struct call **bucket;
+	uint32_t nbuckets;
+	struct call *head;
+	uint32_t count;
+	uint64_t created_total, deleted_total, timeout_total;
+	struct stream_stats closed;	/* counters of calls already gone */
+};
+
+int calls_init(struct calls *t, uint32_t nbuckets);
+void calls_free(struct calls *t, struct relay *r, struct port_pool *pool);
+struct call *call_find(struct calls *t, const char *id, size_t len);
+struct call *call_create(struct calls *t, const char *id, size_t len);
+/* Closes every socket, releases ports, wipes keys, frees. */
+void call_destroy(struct calls *t, struct call *c, struct relay *r, struct port_pool *pool);
+/* Finds the leg with this tag; NULL if none. */
+struct leg *call_leg(struct call *c, const char *tag, size_t len);
+/* Finds or adds a leg; NULL if the call already has two other legs. */
+struct leg *call_leg_get(struct call *c, const char *tag, size_t len);
+static inline struct leg *leg_other(struct leg *l)
+{
+	return l == &l->call->leg[0] ? &l->call->leg[1] : &l->call->leg[0];
+}
+void media_side_free(struct media_side *m, struct relay *r, struct port_pool *pool);
+/* Sums a call's counters; 'closed' bookkeeping for the totals. */
+void call_totals(const struct call *c, struct stream_stats tot[COMP_COUNT]);
+/* Newest packet time of the call; 0 if none. */
+double call_last_packet(const struct call *c);
+
+#endif

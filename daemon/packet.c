@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+#include <netinet/in.h>
+#include <string.h>
+
+#include "log.h"
+#include "options.h"
+#include "packet.h"
+
+static struct log_limit src_limit, auth_limit;
+
+bool addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+
+		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	if (a->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+
+		return x->sin6_port == y->sin6_port &&
+		       !memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr));
+	}
+	return false;
+}
+
+bool addr_usable(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *s = (const void *)ss;
+
+		return s->sin_port && s->sin_addr.s_addr != htonl(INADDR_ANY);
+	}
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s = (const void *)ss;
+
+		return s->sin6_port && !IN6_IS_ADDR_UNSPECIFIED(&s->sin6_addr);
+	}
+	return false;
+}
+
+socklen_t addr_len(const struct sockaddr_storage *ss)
+{
+	return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+}
+
+static int drop(struct media_side *x, unsigned int comp, enum drop_reason r)
+{
+	x->stats[comp].drops[r]++;
+	return -1 - (int)r;
+}
+
+/* Where to send to side y's endpoint for component comp. */
+static const struct sockaddr_storage *destination(const struct media_side *y, unsigned int comp)
+{
+	const struct peer *p = &y->peer[y->rtcp_mux ? COMP_RTP : comp];
+
+	if (p->confirmed || p->learned.ss_family)
+		return &p->learned;
+	return addr_usable(&p->sdp) ? &p->sdp : NULL;
+}
+
+/*
+ * Endpoint learning. A confirmed endpoint is final. Before that, a packet from the SDP
+ * address confirms it at once; any other source (a NAT) is taken tentatively, and becomes
+ * final only if the SDP address stays silent for LEARN_WINDOW. With strict-source only the
+ * SDP address is accepted. For SRTP this runs only once the packet has authenticated, so
+ * an attacker without the key can never steer a stream (RTP bleed).
+ */
+static bool source_ok(struct media_side *x, unsigned int comp, const struct sockaddr_storage *src)
+{
+	struct peer *p = &x->peer[x->rtcp_mux ? COMP_RTP : comp];
+
+	if (p->confirmed)
+		return addr_equal(src, &p->learned);
+	if (addr_equal(src, &p->sdp))
+		return true;
+	if (x->strict_source)
+		return false;
+	/* One tentative address at a time: a second stranger waits for the window to end. */
+	return !p->learned.ss_family || addr_equal(src, &p->learned);
+}
+
+static void learn(struct media_side *x, unsigned int comp, const struct sockaddr_storage *src,
+		  double now)
+{
+	struct peer *p = &x->peer[x->rtcp_mux ? COMP_RTP : comp];
+
+	if (p->confirmed)
+		return;
+	if (addr_equal(src, &p->sdp)) {
+		p->learned = *src;
+		p->confirmed = true;
+	} else if (!p->learned.ss_family) {
+		p->learned = *src;
+		p->learn_start = now;
+	} else if (now >= p->learn_start + LEARN_WINDOW) {
+		p->confirmed = true;
+	}
+}
+
+static enum drop_reason srtp_drop_reason(int err)
+{
+	switch (-err) {
+	case SRTP_ERR_AUTH:
+	case SRTP_ERR_MKI:
+		return DROP_AUTH;
+	case SRTP_ERR_REPLAY:
+	case SRTP_ERR_REPLAY_OLD:
+		return DROP_REPLAY;
+	case SRTP_ERR_NO_STREAM:
+		return DROP_UNKNOWN_SSRC;
+	case SRTP_ERR_CRYPTO:
+	case SRTP_ERR_NOSPACE:
+		return DROP_CRYPTO;
+	default:
+		return DROP_MALFORMED;
+	}
+}
+
+int packet_process(struct msock *s, const struct sockaddr_storage *src, uint8_t *pkt,
+		   uint32_t *len, uint32_t cap, double now, struct pkt_out *out)
+{
+	struct media_side *x = s->side, *y = x->other;
+	unsigned int comp = s->comp;
+	const struct sockaddr_storage *to;
+	int err;
+
+	switch (srtp_classify(pkt, *len)) {
+	case SRTP_CLASS_STUN:
+		return PKT_STUN;
+	case SRTP_CLASS_DTLS:
+		return PKT_DTLS;
+	case SRTP_CLASS_RTCP:
+		comp = COMP_RTCP;
+		break;
+	case SRTP_CLASS_RTP:
+		/* On a non-muxed RTCP port everything is RTCP. */
+		break;
+	default:
+		return drop(x, comp, DROP_OTHER);
+	}
+	if (!source_ok(x, comp, src)) {
+		char a[64];
+
+		log_ratelimited(&src_limit, LOG_INFO, "dropping media from unexpected source %s",
+				config_addr_str(src, a, sizeof(a)));
+		return drop(x, comp, DROP_BAD_SOURCE);
+	}
+	if (x->in_on) {
+		err = comp == COMP_RTCP ? srtp_rtcp_unprotect(&x->in, pkt, len) :
+					  srtp_rtp_unprotect(&x->in, pkt, len);
+		if (err) {
+			if (-err == SRTP_ERR_AUTH)
+				log_ratelimited(&auth_limit, LOG_INFO,
+						"SRTP%s authentication failure",
+						comp == COMP_RTCP ? "C" : "");
+			return drop(x, comp, srtp_drop_reason(err));
+		}
+	}
+	learn(x, comp, src, now);
+	x->stats[comp].packets++;
+	x->stats[comp].bytes += *len;
+	x->last_packet = now;
+	if (comp == COMP_RTP && *len >= 12)
+		x->last_ssrc = (uint32_t)pkt[8] << 24 | (uint32_t)pkt[9] << 16 |
+			       (uint32_t)pkt[10] << 8 | pkt[11];
+
+	if (!y || y->rejected || !(to = destination(y, comp)))
+		return drop(x, comp, DROP_NO_DEST);
+	if (y->out_on) {
+		err = comp == COMP_RTCP ? srtp_rtcp_protect(&y->out, pkt, len, cap) :
+					  srtp_rtp_protect(&y->out, pkt, len, cap);
+		if (err)
+			return drop(x, comp, err == -SRTP_ERR_NOSPACE || err == -SRTP_ERR_CRYPTO ?
+						     DROP_CRYPTO : DROP_MALFORMED);
+	}
+	out->sock = y->sock[y->rtcp_mux ? COMP_RTP : comp];
+	if (!out->sock)
+		out->sock = y->sock[COMP_RTP];
+	out->to = *to;
+	out->comp = (uint8_t)comp;
+	return 0;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * What the userspace relay does with one packet, without any I/O: demultiplex, check the
+ * source, unprotect, protect for the other side, and say where it goes. The io_uring loop
+ * (relay.c) and the tests both call this.
+ */
+#ifndef SRTPRELAY_PACKET_H
+#define SRTPRELAY_PACKET_H
+
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "call.h"
+
+/* Seconds after a stream's first packet during which its endpoint address may still move
+ * to a better match (the SDP address); after that the learned address is final. */
+#define LEARN_WINDOW 3.0
+
+/* Results of packet_process() besides 0 (send it) and -1 - enum drop_reason. */
+#define PKT_STUN 1		/* hand to ICE */
+#define PKT_DTLS 2		/* hand to DTLS */
+
+struct pkt_out {
+	struct msock *sock;	/* send from here */
+	struct sockaddr_storage to;
+	uint8_t comp;		/* what it was: COMP_RTP or COMP_RTCP */
+};
+
+/*
+ * pkt (len octets, cap octets of room) arrived on s from src. On 0, pkt/len hold the
+ * packet to send and out says where; otherwise the return is PKT_* or -1 - a drop reason,
+ * already counted in the side's stats.
+ */
+int packet_process(struct msock *s, const struct sockaddr_storage *src, uint8_t *pkt,
+		   uint32_t *len, uint32_t cap, double now, struct pkt_out *out);
+bool addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
+/* True if ss has a family, a non-zero port and a specified address. */
+bool addr_usable(const struct sockaddr_storage *ss);
+socklen_t addr_len(const struct sockaddr_storage *ss);
+
+#endif
