@@ -43,12 +43,18 @@ FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
 	-Wall -Wextra $(WERROR)
 FUZZ_LIBOBJ := $(CORE_SRC:%.c=$(BUILD)/fuzzobj/%.o) $(DLIB_SRC:%.c=$(BUILD)/fuzzobj/%.o) \
 	$(CLIB_SRC:%.c=$(BUILD)/fuzzobj/%.o)
+# An archive, like the programs use: a fuzzer pulls in only the members it references, so
+# code that needs a program's main() (ctl_error lives in ctl/main.c) never reaches its link.
+FUZZ_LIB := $(BUILD)/libsrtprelay-fuzz.a
+
+$(FUZZ_LIB): $(FUZZ_LIBOBJ)
+	$(call msg,AR,$@) rm -f $@ && $(AR) rcsT $@ $^
 
 $(BUILD)/fuzzobj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(call msg,CC-FUZZ,$<) $(CLANG) $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/fuzz/%: $(BUILD)/fuzzobj/tests/fuzz/%.o $(FUZZ_LIBOBJ)
+$(BUILD)/fuzz/%: $(BUILD)/fuzzobj/tests/fuzz/%.o $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
 	$(call msg,LD,$@) $(CLANG) -fsanitize=fuzzer,address,undefined -o $@ $^ $(PROG_LIBS)
 
