@@ -112,6 +112,8 @@ struct leg *call_leg_get(struct call *c, const char *tag, size_t len)
 
 void media_side_free(struct media_side *m, struct relay *r, struct port_pool *pool)
 {
+	if (!m)
+		return;
 	for (int i = 0; i < COMP_COUNT; i++) {
 		if (!m->sock[i])
 			continue;
@@ -133,6 +135,8 @@ void call_totals(const struct call *c, struct stream_stats tot[COMP_COUNT])
 		for (unsigned int i = 0; i < c->leg[l].n_media; i++) {
 			const struct media_side *m = c->leg[l].media[i];
 
+			if (!m)
+				continue;
 			for (int k = 0; k < COMP_COUNT; k++) {
 				tot[k].packets += m->stats[k].packets + m->kernel_packets[k];
 				tot[k].bytes += m->stats[k].bytes + m->kernel_bytes[k];
@@ -148,7 +152,7 @@ double call_last_packet(const struct call *c)
 
 	for (unsigned int l = 0; l < c->n_legs; l++)
 		for (unsigned int i = 0; i < c->leg[l].n_media; i++)
-			if (c->leg[l].media[i]->last_packet > last)
+			if (c->leg[l].media[i] && c->leg[l].media[i]->last_packet > last)
 				last = c->leg[l].media[i]->last_packet;
 	return last;
 }

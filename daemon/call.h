@@ -95,8 +95,11 @@ struct media_side {
 	unsigned int index;
 	char type[16];		/* audio, video, application... */
 	char proto[32];		/* what this endpoint speaks */
-	bool rtcp_mux;
+	bool rtcp_mux;		/* this endpoint sends RTCP on the RTP port */
+	bool mux_sdp;		/* the SDP we give it says a=rtcp-mux */
 	bool rejected;		/* port 0 */
+	bool secure;		/* it speaks SRTP: nothing passes before its key is known */
+	bool raw;		/* not RTP (udptl, BFCP...): datagrams relayed untouched */
 	char direction[10];
 	struct msock *sock[COMP_COUNT];	/* sock[COMP_RTCP] NULL with rtcp-mux */
 	struct sockaddr_storage local;	/* our address on this side (port 0) */
@@ -105,6 +108,7 @@ struct media_side {
 	bool strict_source;
 	struct sdes_state sdes;
 	bool in_on, out_on;
+	struct srtp_policy in_pol, out_pol;	/* what in / out were keyed with */
 	struct srtp_ctx in, out;
 	struct srtp_stream in_st[CALL_MAX_SSRC], out_st[CALL_MAX_SSRC];
 	struct stream_stats stats[COMP_COUNT];	/* packets received from this endpoint */

@@ -120,6 +120,27 @@ static enum drop_reason srtp_drop_reason(int err)
 	}
 }
 
+/* Non-RTP media: same source rules, no demultiplexing, no crypto. */
+static int raw_forward(struct media_side *x, struct media_side *y, unsigned int comp,
+		       const struct sockaddr_storage *src, uint32_t len, double now,
+		       struct pkt_out *out)
+{
+	const struct sockaddr_storage *to;
+
+	if (!source_ok(x, comp, src))
+		return drop(x, comp, DROP_BAD_SOURCE);
+	learn(x, comp, src, now);
+	x->stats[comp].packets++;
+	x->stats[comp].bytes += len;
+	x->last_packet = now;
+	if (!y || y->rejected || !(to = destination(y, comp)) || !y->sock[comp])
+		return drop(x, comp, DROP_NO_DEST);
+	out->sock = y->sock[comp];
+	out->to = *to;
+	out->comp = (uint8_t)comp;
+	return 0;
+}
+
 int packet_process(struct msock *s, const struct sockaddr_storage *src, uint8_t *pkt,
 		   uint32_t *len, uint32_t cap, double now, struct pkt_out *out)
 {
@@ -128,6 +149,8 @@ int packet_process(struct msock *s, const struct sockaddr_storage *src, uint8_t 
 	const struct sockaddr_storage *to;
 	int err;
 
+	if (x->raw)
+		return raw_forward(x, y, comp, src, *len, now, out);
 	switch (srtp_classify(pkt, *len)) {
 	case SRTP_CLASS_STUN:
 		return PKT_STUN;
@@ -149,6 +172,8 @@ int packet_process(struct msock *s, const struct sockaddr_storage *src, uint8_t 
 				config_addr_str(src, a, sizeof(a)));
 		return drop(x, comp, DROP_BAD_SOURCE);
 	}
+	if (x->secure && !x->in_on)
+		return drop(x, comp, DROP_AUTH);	/* its key is not known yet */
 	if (x->in_on) {
 		err = comp == COMP_RTCP ? srtp_rtcp_unprotect(&x->in, pkt, len) :
 					  srtp_rtp_unprotect(&x->in, pkt, len);

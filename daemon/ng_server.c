@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * ng over UDP and TCP on the relay's io_uring: a multishot poll on each socket wakes us,
+ * then we read until EAGAIN. Replies are small and go out at once with sendto()/send().
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "bencode.h"
+#include "daemon.h"
+#include "log.h"
+#include "ng.h"
+#include "ng_cache.h"
+#include "ng_req.h"
+#include "ng_server.h"
+#include "options.h"
+#include "packet.h"
+
+#define NG_DGRAM_MAX 65536
+#define NG_TCP_MAX (1 << 20)	/* one message on a TCP connection */
+#define NG_TCP_CONNS 64
+#define NG_CACHE_SECONDS 30	/* a reply is kept 30 to 60 s */
+
+enum ng_sock_kind { NGS_UDP, NGS_LISTEN, NGS_CONN };
+
+struct ng_sock {
+	struct relay_hook hook;	/* first: the ring hands us back this pointer */
+	enum ng_sock_kind kind;
+	int fd;
+	bool armed, closing;
+	struct ng_server *srv;
+	struct sockaddr_storage peer;	/* NGS_CONN */
+	char *buf;			/* NGS_CONN: what has arrived and not been handled */
+	size_t len;
+	struct ng_sock *next;
+} __attribute__((aligned(16)));
+
+struct ng_server {
+	struct srtprelayd *d;
+	struct ng_sock *socks;
+	unsigned int n_conns;
+	char *dgram;
+	struct strbuf reply;
+};
+
+static struct log_limit ng_limit;
+
+static void sock_complete(struct relay *r, struct relay_hook *h, struct io_uring_cqe *cqe);
+
+static void arm(struct relay *r, struct ng_sock *s)
+{
+	struct io_uring_sqe *sqe;
+
+	if (s->armed)
+		return;
+	sqe = relay_sqe(r);
+	io_uring_prep_poll_multishot(sqe, s->fd, POLLIN);
+	io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)s | EV_HOOK);
+	s->armed = true;
+}
+
+static struct ng_sock *sock_new(struct ng_server *srv, enum ng_sock_kind kind, int fd)
+{
+	struct ng_sock *s = aligned_alloc(16, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	memset(s, 0, sizeof(*s));
+	s->hook.complete = sock_complete;
+	s->kind = kind;
+	s->fd = fd;
+	s->srv = srv;
+	s->next = srv->socks;
+	srv->socks = s;
+	arm(&srv->d->relay, s);
+	return s;
+}
+
+/* Closes now; the record goes when its poll has finished (its last completion). */
+static void sock_close(struct ng_server *srv, struct ng_sock *s)
+{
+	struct io_uring_sqe *sqe;
+
+	if (s->closing)
+		return;
+	s->closing = true;
+	if (s->kind == NGS_CONN)
+		srv->n_conns--;
+	if (s->armed) {
+		sqe = relay_sqe(&srv->d->relay);
+		io_uring_prep_poll_remove(sqe, (uint64_t)(uintptr_t)s | EV_HOOK);
+		io_uring_sqe_set_data64(sqe, EV_IGNORE);
+	}
+	close(s->fd);
+	s->fd = -1;
+}
+
+static void sock_unlink_free(struct ng_server *srv, struct ng_sock *s)
+{
+	for (struct ng_sock **pp = &srv->socks; *pp; pp = &(*pp)->next)
+		if (*pp == s) {
+			*pp = s->next;
+			break;
+		}
+	free(s->buf);
+	free(s);
+}
+
+void ng_server_request(struct srtprelayd *d, const char *data, size_t len,
+		       const struct sockaddr_storage *from, struct strbuf *reply)
+{
+	struct ng_str cookie;
+	const char *body, *cached;
+	size_t body_len, clen;
+	double now = now_mono();
+
+	sb_reset(reply);
+	if (ng_split(data, len, &cookie, &body, &body_len)) {
+		char a[64];
+
+		log_ratelimited(&ng_limit, LOG_WARNING, "ng: message from %s without a cookie",
+				config_addr_str(from, a, sizeof(a)));
+		return;
+	}
+	cached = ng_cache_get(d->cache, cookie.s, cookie.len, from, now, &clen);
+	if (cached) {
+		d->ng_retransmits++;
+		sb_add(reply, cached, clen);
+		return;
+	}
+	sb_add(reply, cookie.s, cookie.len);
+	sb_addc(reply, ' ');
+	ng_handle(d, body, body_len, reply);
+	if (reply->oom) {
+		sb_reset(reply);
+		return;
+	}
+	ng_cache_put(d->cache, cookie.s, cookie.len, from, reply->p, reply->len, now);
+}
+
+static void udp_readable(struct ng_server *srv, struct ng_sock *s)
+{
+	for (int n = 0; n < 256; n++) {
+		struct sockaddr_storage from;
+		socklen_t fl = sizeof(from);
+		ssize_t len = recvfrom(s->fd, srv->dgram, NG_DGRAM_MAX, MSG_DONTWAIT,
+				       (struct sockaddr *)&from, &fl);
+
+		if (len < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_ratelimited(&ng_limit, LOG_WARNING, "ng: recvfrom: %s",
+						strerror(errno));
+			return;
+		}
+		ng_server_request(srv->d, srv->dgram, (size_t)len, &from, &srv->reply);
+		if (srv->reply.len &&
+		    sendto(s->fd, srv->reply.p, srv->reply.len, MSG_DONTWAIT,
+			   (struct sockaddr *)&from, addr_len(&from)) < 0)
+			log_ratelimited(&ng_limit, LOG_WARNING, "ng: reply: %s", strerror(errno));
+	}
+}
+
+static void listen_readable(struct ng_server *srv, struct ng_sock *s)
+{
+	for (;;) {
+		struct sockaddr_storage from;
+		socklen_t fl = sizeof(from);
+		int fd = accept4(s->fd, (struct sockaddr *)&from, &fl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct ng_sock *c;
+
+		if (fd < 0)
+			return;
+		if (srv->n_conns >= NG_TCP_CONNS) {
+			log_ratelimited(&ng_limit, LOG_WARNING, "ng: too many TCP connections");
+			close(fd);
+			continue;
+		}
+		c = sock_new(srv, NGS_CONN, fd);
+		if (!c) {
+			close(fd);
+			continue;
+		}
+		c->peer = from;
+		srv->n_conns++;
+	}
+}
+
+/* Handles every complete "<cookie> <bencode>" at the start of s->buf. */
+static bool conn_messages(struct ng_server *srv, struct ng_sock *s)
+{
+	size_t off = 0;
+
+	while (off < s->len) {
+		const char *m = s->buf + off, *sp;
+		size_t avail = s->len - off;
+		long span;
+
+		/* Whitespace between messages is tolerated. */
+		if (*m == '\n' || *m == '\r' || *m == ' ') {
+			off++;
+			continue;
+		}
+		sp = memchr(m, ' ', avail);
+		if (!sp)
+			break;
+		span = bencode_span(sp + 1, avail - (size_t)(sp + 1 - m));
+		if (span < 0)
+			return false;	/* garbage: the stream cannot be resynchronised */
+		if (span == 0)
+			break;
+		ng_server_request(srv->d, m, (size_t)(sp + 1 - m) + (size_t)span, &s->peer,
+				  &srv->reply);
+		if (srv->reply.len && send(s->fd, srv->reply.p, srv->reply.len,
+					   MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)srv->reply.len)
+			return false;
+		off += (size_t)(sp + 1 - m) + (size_t)span;
+	}
+	memmove(s->buf, s->buf + off, s->len - off);
+	s->len -= off;
+	return true;
+}
+
+static void conn_readable(struct ng_server *srv, struct ng_sock *s)
+{
+	for (;;) {
+		ssize_t n;
+
+		if (!s->buf) {
+			s->buf = malloc(NG_TCP_MAX);
+			if (!s->buf)
+				goto close;
+		}
+		if (s->len >= NG_TCP_MAX) {
+			log_ratelimited(&ng_limit, LOG_WARNING, "ng: TCP message too long");
+			goto close;
+		}
+		n = recv(s->fd, s->buf + s->len, NG_TCP_MAX - s->len, MSG_DONTWAIT);
+		if (n == 0)
+			goto close;
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return;
+			goto close;
+		}
+		s->len += (size_t)n;
+		if (!conn_messages(srv, s))
+			goto close;
+	}
+close:
+	sock_close(srv, s);
+}
+
+static void sock_complete(struct relay *r, struct relay_hook *h, struct io_uring_cqe *cqe)
+{
+	struct ng_sock *s = (struct ng_sock *)h;
+	struct ng_server *srv = s->srv;
+
+	if (!(cqe->flags & IORING_CQE_F_MORE))
+		s->armed = false;
+	if (s->closing) {
+		if (!s->armed)
+			sock_unlink_free(srv, s);
+		return;
+	}
+	if (cqe->res > 0) {
+		if (s->kind == NGS_UDP)
+			udp_readable(srv, s);
+		else if (s->kind == NGS_LISTEN)
+			listen_readable(srv, s);
+		else
+			conn_readable(srv, s);
+	}
+	if (s->closing) {
+		if (!s->armed)
+			sock_unlink_free(srv, s);
+		return;
+	}
+	if (!s->armed)
+		arm(r, s);
+}
+
+static int bind_socket(const struct sockaddr_storage *ss, int type)
+{
+	int fd = socket(ss->ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1;
+
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)ss, addr_len(ss)) < 0 ||
+	    (type == SOCK_STREAM && listen(fd, 64) < 0)) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	return fd;
+}
+
+int ng_server_start(struct srtprelayd *d)
+{
+	struct ng_server *srv = calloc(1, sizeof(*srv));
+	char a[64];
+	int fd;
+
+	if (!srv)
+		return -ENOMEM;
+	srv->d = d;
+	srv->dgram = malloc(NG_DGRAM_MAX);
+	d->cache = ng_cache_new(NG_CACHE_SECONDS);
+	if (!srv->dgram || !d->cache) {
+		free(srv->dgram);
+		free(srv);
+		return -ENOMEM;
+	}
+	d->ng = srv;
+	fd = bind_socket(&d->cfg.listen_ng, SOCK_DGRAM);
+	if (fd < 0) {
+		log_err("cannot listen for ng on UDP %s: %s",
+			config_addr_str(&d->cfg.listen_ng, a, sizeof(a)), strerror(-fd));
+		return fd;
+	}
+	sock_new(srv, NGS_UDP, fd);
+	fd = bind_socket(&d->cfg.listen_ng, SOCK_STREAM);
+	if (fd < 0) {
+		log_err("cannot listen for ng on TCP %s: %s",
+			config_addr_str(&d->cfg.listen_ng, a, sizeof(a)), strerror(-fd));
+		return fd;
+	}
+	sock_new(srv, NGS_LISTEN, fd);
+	if (d->cfg.listen_tcp_ng.ss_family) {
+		fd = bind_socket(&d->cfg.listen_tcp_ng, SOCK_STREAM);
+		if (fd < 0) {
+			log_err("cannot listen for ng on TCP %s: %s",
+				config_addr_str(&d->cfg.listen_tcp_ng, a, sizeof(a)),
+				strerror(-fd));
+			return fd;
+		}
+		sock_new(srv, NGS_LISTEN, fd);
+	}
+	log_notice("ng control on %s (UDP and TCP)",
+		   config_addr_str(&d->cfg.listen_ng, a, sizeof(a)));
+	return 0;
+}
+
+/* After the ring is gone: nothing will complete any more, so everything can go. */
+void ng_server_stop(struct srtprelayd *d)
+{
+	struct ng_server *srv = d->ng;
+
+	if (!srv)
+		return;
+	while (srv->socks) {
+		struct ng_sock *s = srv->socks;
+
+		if (s->fd >= 0)
+			close(s->fd);
+		srv->socks = s->next;
+		free(s->buf);
+		free(s);
+	}
+	free(srv->dgram);
+	sb_free(&srv->reply);
+	free(srv);
+	d->ng = NULL;
+	ng_cache_free(d->cache);
+	d->cache = NULL;
+}

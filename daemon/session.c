@@ -1,0 +1,845 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Offer/answer. For an offer from leg A (the from-tag) to leg B:
+ *   - A's media sides take A's SDP: endpoint addresses, protocol, rtcp-mux, a=crypto. If A
+ *     speaks SDES SRTP we choose A's crypto line now (it does not depend on B), so both of
+ *     A's contexts are keyed before any packet can arrive and nothing unauthenticated
+ *     passes.
+ *   - B's media sides get our ports and, if B is to speak SRTP, our own fresh keys (one
+ *     a=crypto line per allowed suite).
+ *   - the SDP for B is A's, rewritten: addresses, ports, protocol, a=rtcp, a=crypto.
+ * The answer from B fixes B's endpoint, B's chosen suite and key, and B's rtcp-mux; the SDP
+ * for A is B's rewritten with A's ports, A's protocol and our answer a=crypto line.
+ *
+ * A re-INVITE (new offer in the same dialog, from either side) goes through the same code:
+ * sockets stay, a key or endpoint that did not change stays, so hold and resume never
+ * disturb the media; a changed key re-keys the context and keeps every SSRC's ROC and
+ * replay window.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "kernel.h"
+#include "log.h"
+#include "ng_req.h"
+#include "packet.h"
+#include "sdes.h"
+#include "sdp.h"
+#include "session.h"
+#include "srtp_openssl.h"
+
+#define LINE_MAX_LEN 192
+
+/* Everything one offer or answer needs besides the call; static: the daemon has one thread. */
+static struct job {
+	struct sdp sdp;
+	struct sdp_rewrite rw;
+	char addr[INET6_ADDRSTRLEN];
+	char media_addr[SDP_MAX_MEDIA][INET6_ADDRSTRLEN];
+	char lines[SDP_MAX_MEDIA][SDES_MAX_LINES + 1][LINE_MAX_LEN];
+	const char *add[SDP_MAX_MEDIA][SDES_MAX_LINES + 1];
+} job;
+
+static void wipe_job(void)
+{
+	explicit_bzero(job.lines, sizeof(job.lines));
+}
+
+static const char *proto_name(enum ng_proto p)
+{
+	switch (p) {
+	case NG_PROTO_RTP_AVP: return "RTP/AVP";
+	case NG_PROTO_RTP_SAVP: return "RTP/SAVP";
+	case NG_PROTO_RTP_AVPF: return "RTP/AVPF";
+	case NG_PROTO_RTP_SAVPF: return "RTP/SAVPF";
+	case NG_PROTO_UDP_TLS_RTP_SAVP: return "UDP/TLS/RTP/SAVP";
+	case NG_PROTO_UDP_TLS_RTP_SAVPF: return "UDP/TLS/RTP/SAVPF";
+	default: return NULL;
+	}
+}
+
+static bool proto_srtp(const char *p)
+{
+	struct sdp_str x = { p, strlen(p) };
+
+	return sdp_proto_is_srtp(x);
+}
+
+static bool proto_dtls(const char *p)
+{
+	struct sdp_str x = { p, strlen(p) };
+
+	return sdp_proto_is_dtls(x);
+}
+
+static bool copy_str(char *dst, size_t size, struct sdp_str s)
+{
+	if (s.len >= size)
+		return false;
+	memcpy(dst, s.s, s.len);
+	dst[s.len] = '\0';
+	return true;
+}
+
+/* "192.0.2.1" of the given family and a port into ss; false if it is not an address. */
+static bool to_sockaddr(struct sdp_str a, int family, uint16_t port, struct sockaddr_storage *ss)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	memset(ss, 0, sizeof(*ss));
+	if (!copy_str(buf, sizeof(buf), a))
+		return false;
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (void *)ss;
+
+		if (inet_pton(AF_INET6, buf, &s6->sin6_addr) != 1)
+			return false;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		return true;
+	}
+	{
+		struct sockaddr_in *s4 = (void *)ss;
+
+		if (inet_pton(AF_INET, buf, &s4->sin_addr) != 1)
+			return false;
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+	}
+	return true;
+}
+
+static const char *addr_text(const struct sockaddr_storage *ss, char *buf, size_t size)
+{
+	const void *a = ss->ss_family == AF_INET6 ?
+				(const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr :
+				(const void *)&((const struct sockaddr_in *)ss)->sin_addr;
+
+	if (!inet_ntop(ss->ss_family, a, buf, (socklen_t)size))
+		snprintf(buf, size, "0.0.0.0");
+	return buf;
+}
+
+static const struct config_iface *pick_iface(const struct config *cfg, struct ng_str name,
+					     int family)
+{
+	for (unsigned int i = 0; name.len && i < cfg->n_iface; i++)
+		if (strlen(cfg->iface[i].name) == name.len &&
+		    !memcmp(cfg->iface[i].name, name.s, name.len))
+			return &cfg->iface[i];
+	for (unsigned int i = 0; family && i < cfg->n_iface; i++)
+		if (cfg->iface[i].local.ss_family == family)
+			return &cfg->iface[i];
+	return &cfg->iface[0];
+}
+
+/* Adds "what[: detail]" to the request's warning text. */
+static void warnf(struct strbuf *warn, const char *what, const char *detail)
+{
+	if (warn->len)
+		sb_adds(warn, "; ");
+	sb_adds(warn, what);
+	if (detail) {
+		sb_adds(warn, ": ");
+		sb_adds(warn, detail);
+	}
+}
+
+static struct media_side *side_get(struct leg *l, unsigned int i)
+{
+	struct media_side *m = l->media[i];
+
+	if (m)
+		return m;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	m->leg = l;
+	m->index = i;
+	snprintf(m->direction, sizeof(m->direction), "sendrecv");
+	l->media[i] = m;
+	if (l->n_media <= i)
+		l->n_media = i + 1;
+	return m;
+}
+
+/* Our two ports facing this side's endpoint (RTP even, RTCP odd), once per media side. */
+static int side_sockets(struct srtprelayd *d, struct media_side *m, const struct config_iface *ifc)
+{
+	int fd[2], err;
+	uint16_t port;
+
+	if (m->sock[COMP_RTP])
+		return 0;
+	err = ports_alloc(&d->ports, &ifc->local, true, fd, &port);
+	if (err)
+		return err;
+	m->sock[COMP_RTP] = relay_sock_new(&d->relay, fd[0], port, COMP_RTP, m);
+	m->sock[COMP_RTCP] = m->sock[COMP_RTP] ?
+		relay_sock_new(&d->relay, fd[1], (uint16_t)(port + 1), COMP_RTCP, m) : NULL;
+	if (!m->sock[COMP_RTCP]) {
+		if (m->sock[COMP_RTP])
+			relay_sock_close(&d->relay, m->sock[COMP_RTP]);
+		else
+			close(fd[0]);
+		close(fd[1]);
+		m->sock[COMP_RTP] = NULL;
+		ports_release(&d->ports, port);
+		ports_release(&d->ports, (uint16_t)(port + 1));
+		return -ENOMEM;
+	}
+	m->local = ifc->local;
+	m->advertised = ifc->advertised;
+	return 0;
+}
+
+/* A new SDP address for an endpoint: learning starts over only if it really moved. */
+static void peer_set(struct peer *p, const struct sockaddr_storage *ss)
+{
+	if (!addr_usable(ss) || addr_equal(ss, &p->sdp))
+		return;	/* 0.0.0.0 (old-style hold) or unchanged: keep what we learned */
+	p->sdp = *ss;
+	if (p->confirmed && addr_equal(&p->learned, ss))
+		return;
+	memset(&p->learned, 0, sizeof(p->learned));
+	p->confirmed = false;
+	p->learn_start = 0;
+}
+
+/* What one SDP m= section says about the endpoint that wrote it. */
+static int side_from_sdp(struct media_side *m, const struct sdp *sdp, const struct sdp_media *sm,
+			 const struct ng_req *req, char *err, size_t errlen)
+{
+	const struct sdp_conn *conn = sdp_media_conn(sdp, sm);
+	struct sockaddr_storage rtp, rtcp;
+	struct sdp_str addr = { 0 };
+	int family = AF_INET;
+
+	if (!copy_str(m->type, sizeof(m->type), sm->type) ||
+	    !copy_str(m->proto, sizeof(m->proto), sm->proto)) {
+		snprintf(err, errlen, "media %u: type or protocol too long", m->index + 1);
+		return -EINVAL;
+	}
+	m->rejected = sm->port == 0;
+	m->raw = !sdp_proto_is_rtp(sm->proto);
+	m->secure = !m->raw && sdp_proto_is_srtp(sm->proto);
+	snprintf(m->direction, sizeof(m->direction), "%s",
+		 sdp_dir_name(sm->dir) ? sdp_dir_name(sm->dir) : "sendrecv");
+	m->strict_source = req->strict_source;
+	if (conn) {
+		addr = conn->addr;
+		family = conn->family;
+	}
+	if (req->media_address.len) {
+		addr.s = req->media_address.s;
+		addr.len = req->media_address.len;
+		family = memchr(addr.s, ':', addr.len) ? AF_INET6 : AF_INET;
+	}
+	if (m->rejected || !addr.len)
+		return 0;
+	if (!to_sockaddr(addr, family, sm->port, &rtp)) {
+		snprintf(err, errlen, "media %u: connection address is not an IP address",
+			 m->index + 1);
+		return -EINVAL;
+	}
+	rtcp = rtp;
+	if (sm->rtcp.present && sm->rtcp.addr.s) {
+		if (!to_sockaddr(sm->rtcp.addr, sm->rtcp.family, sm->rtcp.port, &rtcp)) {
+			snprintf(err, errlen, "media %u: a=rtcp address is not an IP address",
+				 m->index + 1);
+			return -EINVAL;
+		}
+	} else {
+		uint16_t port = sm->rtcp.present ? sm->rtcp.port : (uint16_t)(sm->port + 1);
+
+		if (rtcp.ss_family == AF_INET6)
+			((struct sockaddr_in6 *)&rtcp)->sin6_port = htons(port);
+		else
+			((struct sockaddr_in *)&rtcp)->sin_port = htons(port);
+	}
+	peer_set(&m->peer[COMP_RTP], &rtp);
+	peer_set(&m->peer[COMP_RTCP], &rtcp);
+	return 0;
+}
+
+/* The endpoint's a=crypto lines into m->sdes.remote; lines we cannot use are warned about. */
+static void side_crypto(struct media_side *m, const struct sdp_media *sm, struct strbuf *warn)
+{
+	const struct sdp_attr *a = NULL;
+	char e[128];
+
+	m->sdes.n_remote = 0;
+	while ((a = sdp_attr_find_id(&sm->sec, SDP_A_CRYPTO, a)) &&
+	       m->sdes.n_remote < SDES_MAX_LINES) {
+		struct sdes_line *l = &m->sdes.remote[m->sdes.n_remote];
+
+		e[0] = '\0';
+		if (a->value.s && !sdes_parse_line(a->value.s, a->value.len, l, e, sizeof(e)))
+			m->sdes.n_remote++;
+		else
+			warnf(warn, "a=crypto line skipped", e[0] ? e : "malformed");
+	}
+}
+
+/*
+ * (Re-)keys one direction. An unchanged policy leaves the context alone; a new one keeps
+ * the per-SSRC state (ROC, replay window, SRTCP index), so a re-key loses no packets.
+ */
+static int key_ctx(struct srtp_ctx *ctx, bool *on, struct srtp_policy *cur,
+		   struct srtp_stream *st, const struct srtp_policy *want)
+{
+	struct srtp_ctx fresh;
+	int err;
+
+	if (*on && sdes_policy_equal(cur, want))
+		return 0;
+	err = srtp_ctx_init(&fresh, &srtp_openssl_ops, want, st, CALL_MAX_SSRC);
+	if (err)
+		return err;
+	if (*on)
+		srtp_ctx_free(ctx);
+	else
+		memset(st, 0, sizeof(*st) * CALL_MAX_SSRC);
+	*ctx = fresh;
+	*cur = *want;
+	*on = true;
+	explicit_bzero(&fresh, sizeof(fresh));
+	return 0;
+}
+
+static void unkey(struct media_side *m)
+{
+	if (m->in_on)
+		srtp_ctx_free(&m->in);
+	if (m->out_on)
+		srtp_ctx_free(&m->out);
+	m->in_on = m->out_on = false;
+	explicit_bzero(&m->in_pol, sizeof(m->in_pol));
+	explicit_bzero(&m->out_pol, sizeof(m->out_pol));
+}
+
+static int key_side(struct media_side *m, const struct srtp_policy *in, const struct srtp_policy *out,
+		    char *err, size_t errlen)
+{
+	int e = key_ctx(&m->in, &m->in_on, &m->in_pol, m->in_st, in);
+
+	if (!e)
+		e = key_ctx(&m->out, &m->out_on, &m->out_pol, m->out_st, out);
+	if (e)
+		snprintf(err, errlen, "media %u: SRTP context: %s", m->index + 1,
+			 srtp_strerror(e));
+	return e ? -EINVAL : 0;
+}
+
+/*
+ * The SDP for leg 'to', from 'in' (the other endpoint's SDP). answer: we write an answer,
+ * so only our single chosen crypto line goes in.
+ */
+static int write_sdp(const struct ng_req *req, const struct sdp *in, struct leg *to,
+		     struct strbuf *out, char *err, size_t errlen)
+{
+	struct sdp_rewrite *rw = &job.rw;
+	const struct sockaddr_storage *adv = NULL;
+	int ret;
+
+	memset(rw, 0, sizeof(*rw));
+	for (unsigned int i = 0; i < in->n_media; i++) {
+		struct media_side *y = to->media[i];
+		struct sdp_media_rw *mr = &rw->media[i];
+		struct strbuf line = STRBUF_INIT;
+		uint16_t port;
+
+		if (!y || !y->sock[COMP_RTP] || in->media[i].port == 0) {
+			mr->reject = true;
+			continue;
+		}
+		port = y->sock[COMP_RTP]->port;
+		if (!adv)
+			adv = &y->advertised;
+		addr_text(&y->advertised, job.media_addr[i], sizeof(job.media_addr[i]));
+		mr->port = port;
+		mr->proto = y->proto;
+		mr->conn_addr = job.media_addr[i];
+		mr->conn_family = y->advertised.ss_family;
+		if (y->raw)
+			continue;
+		mr->rtcp = SDP_RTCP_SET;
+		mr->rtcp_port = y->mux_sdp ? port : (uint16_t)(port + 1);
+		mr->rtcp_mux = y->mux_sdp;
+		mr->drop = SDP_DROP_CRYPTO | SDP_DROP_ICE | SDP_DROP_DTLS |
+			   (y->mux_sdp ? 0 : SDP_DROP_RTCP_MUX);
+		for (unsigned int k = 0; y->secure && k < y->sdes.n_ours; k++) {
+			sb_reset(&line);
+			sdes_format_line(&y->sdes.ours[k], &line);
+			if (line.oom || !line.len || line.len >= LINE_MAX_LEN)
+				continue;
+			memcpy(job.lines[i][mr->n_add], line.p, line.len + 1);
+			job.add[i][mr->n_add] = job.lines[i][mr->n_add];
+			mr->n_add++;
+		}
+		if (line.p)
+			explicit_bzero(line.p, line.cap);
+		sb_free(&line);
+		mr->add = job.add[i];
+	}
+	if (adv) {
+		addr_text(adv, job.addr, sizeof(job.addr));
+		rw->session_addr = job.addr;
+		rw->session_family = adv->ss_family;
+		if (req->replace_origin) {
+			rw->origin_addr = job.addr;
+			rw->origin_family = adv->ss_family;
+		}
+	}
+	rw->session_drop = SDP_DROP_ICE | SDP_DROP_DTLS;
+	ret = sdp_write(in, rw, out, err, errlen);
+	wipe_job();
+	return ret;
+}
+
+static int parse_sdp(const struct ng_req *req, char *err, size_t errlen)
+{
+	char e[SDP_ERR_MAX];
+
+	if (!req->sdp.len) {
+		snprintf(err, errlen, "No SDP body");
+		return -EINVAL;
+	}
+	if (sdp_parse(&job.sdp, req->sdp.s, req->sdp.len, e, sizeof(e))) {
+		snprintf(err, errlen, "Failed to parse SDP: %s", e);
+		return -EINVAL;
+	}
+	if (job.sdp.n_media > CALL_MAX_MEDIA) {
+		snprintf(err, errlen, "Too many media sections (%u, at most %d)", job.sdp.n_media,
+			 CALL_MAX_MEDIA);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static bool tag_set(struct leg *l, struct ng_str tag)
+{
+	if (!tag.len || tag.len >= CALL_TAG_MAX || l->tag[0])
+		return false;
+	memcpy(l->tag, tag.s, tag.len);
+	l->tag[tag.len] = '\0';
+	return true;
+}
+
+/* True if one of the section's a=crypto lines is a suite we can key. */
+static bool has_usable_crypto(const struct sdp_media *sm)
+{
+	const struct sdp_attr *a = NULL;
+	struct sdes_line l;
+	char e[128];
+	bool ok = false;
+
+	while (!ok && (a = sdp_attr_find_id(&sm->sec, SDP_A_CRYPTO, a)))
+		ok = a->value.s && !sdes_parse_line(a->value.s, a->value.len, &l, e, sizeof(e));
+	explicit_bzero(&l, sizeof(l));
+	return ok;
+}
+
+/*
+ * Everything that can make an offer fail on the SDP or the flags, checked before the call
+ * is touched: a refused re-INVITE leaves the call exactly as it was.
+ */
+static int offer_check(const struct sdp *sdp, const struct ng_req *req, char *err, size_t errlen)
+{
+	const char *bproto = proto_name(req->proto);
+
+	for (unsigned int i = 0; i < sdp->n_media; i++) {
+		const struct sdp_media *sm = &sdp->media[i];
+		bool raw = !sdp_proto_is_rtp(sm->proto);
+		const char *yp = bproto && !raw ? bproto : NULL;
+		struct sdp_str ys = yp ? (struct sdp_str){ yp, strlen(yp) } : sm->proto;
+
+		if (sm->port == 0 || raw)
+			continue;
+		if (sm->type.len >= sizeof(((struct media_side *)0)->type) ||
+		    sm->proto.len >= sizeof(((struct media_side *)0)->proto)) {
+			snprintf(err, errlen, "media %u: type or protocol too long", i + 1);
+			return -EINVAL;
+		}
+		if (sdp_proto_is_dtls(sm->proto) && !sm->sec.n_crypto) {
+			snprintf(err, errlen, "media %u: DTLS-SRTP (%.*s) is not supported yet",
+				 i + 1, (int)sm->proto.len, sm->proto.s);
+			return -ENOTSUP;
+		}
+		if (sdp_proto_is_srtp(sm->proto) && !has_usable_crypto(sm)) {
+			snprintf(err, errlen, "media %u: none of the offered a=crypto suites is "
+				 "supported", i + 1);
+			return -ENOTSUP;
+		}
+		if (sdp_proto_is_srtp(ys) && sdp_proto_is_dtls(ys)) {
+			snprintf(err, errlen, "media %u: DTLS-SRTP (%.*s) is not supported yet",
+				 i + 1, (int)ys.len, ys.s);
+			return -ENOTSUP;
+		}
+		if (sdp_proto_is_srtp(ys) && req->sdes_off) {
+			snprintf(err, errlen, "media %u: SDES-off leaves no way to key %.*s "
+				 "(DTLS-SRTP is not supported yet)", i + 1, (int)ys.len, ys.s);
+			return -ENOTSUP;
+		}
+	}
+	return 0;
+}
+
+int session_offer(struct srtprelayd *d, const struct ng_req *req, struct strbuf *out,
+		  struct strbuf *warn, char *err, size_t errlen)
+{
+	const struct config_iface *ia, *ib;
+	struct sdp *sdp = &job.sdp;
+	const char *bproto;
+	struct call *c;
+	struct leg *a, *b;
+	bool fresh = false;
+	int ret;
+
+	if (!req->from_tag.len) {
+		snprintf(err, errlen, "No from-tag in message");
+		return -EINVAL;
+	}
+	ret = parse_sdp(req, err, errlen);
+	if (!ret)
+		ret = offer_check(&job.sdp, req, err, errlen);
+	if (ret)
+		return ret;
+	c = call_find(&d->calls, req->call_id.s, req->call_id.len);
+	if (!c) {
+		if (d->cfg.max_calls && d->calls.count >= d->cfg.max_calls) {
+			snprintf(err, errlen, "Call limit reached (%u calls)", d->cfg.max_calls);
+			return -ENOSPC;
+		}
+		c = call_create(&d->calls, req->call_id.s, req->call_id.len);
+		if (!c) {
+			snprintf(err, errlen, "Cannot create call (call-id too long?)");
+			return -EINVAL;
+		}
+		fresh = true;
+	}
+	a = call_leg_get(c, req->from_tag.s, req->from_tag.len);
+	if (!a) {
+		snprintf(err, errlen, "Call already has two other parties (from-tag unknown)");
+		return -EINVAL;
+	}
+	b = leg_other(a);
+	if (c->n_legs < 2)
+		c->n_legs = 2;	/* the other leg exists, its tag comes with the answer */
+	tag_set(b, req->to_tag);
+	c->last_signal = now_mono();
+
+	ia = pick_iface(&d->cfg, req->direction[0], 0);
+	ib = pick_iface(&d->cfg, req->direction[1], req->addr_family);
+	for (unsigned int i = 0; i < sdp->n_media; i++) {
+		const struct sdp_media *sm = &sdp->media[i];
+		struct media_side *x = side_get(a, i), *y = side_get(b, i);
+
+		if (!x || !y) {
+			snprintf(err, errlen, "Out of memory");
+			ret = -ENOMEM;
+			goto fail;
+		}
+		x->other = y;
+		y->other = x;
+		ret = side_from_sdp(x, sdp, sm, req, err, errlen);
+		if (ret)
+			goto fail;
+		if (x->rejected) {
+			y->rejected = true;
+			continue;
+		}
+		if (sdp_proto_is_dtls(sm->proto) && !x->raw && !sm->sec.n_crypto) {
+			snprintf(err, errlen, "media %u: DTLS-SRTP (%.*s) is not supported yet",
+				 i + 1, (int)sm->proto.len, sm->proto.s);
+			ret = -ENOTSUP;
+			goto fail;
+		}
+		/* What B is to speak: what the flags ask for, else what A speaks. */
+		bproto = x->raw ? NULL : proto_name(req->proto);
+		snprintf(y->proto, sizeof(y->proto), "%s", bproto ? bproto : x->proto);
+		snprintf(y->type, sizeof(y->type), "%s", x->type);
+		y->raw = x->raw;
+		y->secure = !y->raw && proto_srtp(y->proto);
+		y->rejected = false;
+		if (y->secure && proto_dtls(y->proto)) {
+			snprintf(err, errlen, "media %u: DTLS-SRTP (%s) is not supported yet",
+				 i + 1, y->proto);
+			ret = -ENOTSUP;
+			goto fail;
+		}
+		if (y->secure && req->sdes_off) {
+			snprintf(err, errlen, "media %u: SDES-off leaves no way to key %s "
+				 "(DTLS-SRTP is not supported yet)", i + 1, y->proto);
+			ret = -ENOTSUP;
+			goto fail;
+		}
+		/* rtcp-mux: accept A's unless told to demultiplex; offer it to B if A did. */
+		x->rtcp_mux = x->mux_sdp = !x->raw && sm->sec.rtcp_mux &&
+			!req->rtcp_mux_demux && !req->rtcp_mux_reject;
+		y->mux_sdp = !y->raw && ((sm->sec.rtcp_mux && !req->rtcp_mux_demux) ||
+					 req->rtcp_mux_offer || req->rtcp_mux_require);
+
+		if ((ret = side_sockets(d, x, ia)) || (ret = side_sockets(d, y, ib))) {
+			snprintf(err, errlen, ret == -EADDRNOTAVAIL ?
+				 "Ran out of ports (--port-min..--port-max all in use)" :
+				 "Cannot open media sockets: %s", strerror(-ret));
+			goto fail;
+		}
+
+		/* A's keys: our answer to A picks its line now. */
+		if (x->secure) {
+			int k;
+
+			side_crypto(x, sm, warn);
+			k = sdes_answer(&x->sdes, 0, 0);
+			if (k < 0) {
+				snprintf(err, errlen, "media %u: none of the offered a=crypto "
+					 "suites is supported", i + 1);
+				ret = -ENOTSUP;
+				goto fail;
+			}
+			ret = key_side(x, &x->sdes.remote[k].pol, &x->sdes.ours[0].pol, err, errlen);
+			if (ret)
+				goto fail;
+		} else {
+			unkey(x);
+			x->sdes.n_remote = x->sdes.n_ours = 0;
+		}
+		/* B's offer: our fresh keys, one line per suite allowed. */
+		if (y->secure) {
+			if (!sdes_build_offer(x->secure ? &x->sdes : NULL, req->sdes_no,
+					      req->sdes_only, &y->sdes)) {
+				snprintf(err, errlen, "media %u: SDES-no/SDES-only leave no "
+					 "crypto suite to offer", i + 1);
+				ret = -ENOTSUP;
+				goto fail;
+			}
+		} else {
+			unkey(y);
+			y->sdes.n_ours = y->sdes.n_remote = 0;
+		}
+	}
+	if (req->ice == NG_ICE_FORCE || req->ice == NG_ICE_FORCE_RELAY)
+		warnf(warn, "ICE=force is not supported yet: ICE attributes removed", NULL);
+	c->offerer = a == &c->leg[0] ? 0 : 1;
+	ret = write_sdp(req, sdp, b, out, err, errlen);
+	if (ret)
+		goto fail;
+	for (unsigned int i = 0; i < a->n_media; i++)
+		kernel_update_media(d, a->media[i]);
+	log_notice("[%s] offer from %s: %u media", c->id, a->tag, sdp->n_media);
+	return 0;
+fail:
+	if (fresh)
+		session_call_delete(d, c);
+	return ret;
+}
+
+/* What can make an answer fail, checked before any media side changes. */
+static int answer_check(const struct sdp *sdp, struct leg *b, char *err, size_t errlen)
+{
+	for (unsigned int i = 0; i < sdp->n_media; i++) {
+		const struct sdp_media *sm = &sdp->media[i];
+		const struct media_side *y = b->media[i];
+		const struct sdp_attr *a = NULL;
+		struct sdes_line l;
+		unsigned int n = 0;
+		int found = -1;
+		char e[128];
+
+		if (!y || sm->port == 0)
+			continue;
+		if (!y->sock[COMP_RTP]) {
+			snprintf(err, errlen, "media %u: answer accepts a stream the offer "
+				 "rejected", i + 1);
+			return -EINVAL;
+		}
+		if (!sdp_proto_is_rtp(sm->proto) || !sdp_proto_is_srtp(sm->proto))
+			continue;
+		if (!y->secure) {
+			snprintf(err, errlen, "media %u: answer is SRTP (%.*s) but we offered %s",
+				 i + 1, (int)sm->proto.len, sm->proto.s, y->proto);
+			return -EINVAL;
+		}
+		while ((a = sdp_attr_find_id(&sm->sec, SDP_A_CRYPTO, a)))
+			if (a->value.s &&
+			    !sdes_parse_line(a->value.s, a->value.len, &l, e, sizeof(e))) {
+				n++;
+				found = sdes_find(y->sdes.ours, y->sdes.n_ours, l.tag,
+						  l.pol.suite);
+			}
+		explicit_bzero(&l, sizeof(l));
+		if (n != 1) {
+			snprintf(err, errlen, "media %u: an SRTP answer needs exactly one usable "
+				 "a=crypto line (has %u)", i + 1, n);
+			return -EINVAL;
+		}
+		if (found < 0) {
+			snprintf(err, errlen, "media %u: the answer's a=crypto line is not one "
+				 "we offered (tag and suite)", i + 1);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* B's answer for one media: its endpoint and, for SRTP, the line it chose of ours. */
+static int answer_media(struct media_side *y, const struct sdp *sdp, const struct sdp_media *sm,
+			const struct ng_req *req, struct strbuf *warn, char *err, size_t errlen)
+{
+	struct media_side *x = y->other;
+	int ret, k;
+
+	ret = side_from_sdp(y, sdp, sm, req, err, errlen);
+	if (ret)
+		return ret;
+	if (y->rejected) {
+		x->rejected = true;
+		return 0;
+	}
+	if (!y->sock[COMP_RTP]) {
+		snprintf(err, errlen, "media %u: answer accepts a stream the offer rejected",
+			 y->index + 1);
+		return -EINVAL;
+	}
+	x->rejected = false;
+	y->rtcp_mux = y->mux_sdp && sm->sec.rtcp_mux;
+	y->mux_sdp = y->rtcp_mux;
+	if (!y->secure || y->raw) {
+		unkey(y);
+		return 0;
+	}
+	if (sdp_proto_is_dtls(sm->proto) && !sm->sec.n_crypto) {
+		snprintf(err, errlen, "media %u: DTLS-SRTP is not supported yet", y->index + 1);
+		return -ENOTSUP;
+	}
+	side_crypto(y, sm, warn);
+	if (y->sdes.n_remote != 1) {
+		snprintf(err, errlen, "media %u: an SRTP answer needs exactly one usable "
+			 "a=crypto line (has %u)", y->index + 1, y->sdes.n_remote);
+		return -EINVAL;
+	}
+	k = sdes_find(y->sdes.ours, y->sdes.n_ours, y->sdes.remote[0].tag,
+		      y->sdes.remote[0].pol.suite);
+	if (k < 0) {
+		snprintf(err, errlen, "media %u: the answer's a=crypto tag %u is not one we "
+			 "offered with that suite", y->index + 1, y->sdes.remote[0].tag);
+		return -EINVAL;
+	}
+	/* Keep only the chosen line of ours, with the answerer's session parameters. */
+	if (k)
+		y->sdes.ours[0] = y->sdes.ours[k];
+	explicit_bzero(&y->sdes.ours[1], sizeof(y->sdes.ours[0]) * (SDES_MAX_LINES - 1));
+	y->sdes.n_ours = 1;
+	y->sdes.ours[0].pol.flags = y->sdes.remote[0].pol.flags;
+	y->sdes.ours[0].pol.kdr_log2 = y->sdes.remote[0].pol.kdr_log2;
+	return key_side(y, &y->sdes.remote[0].pol, &y->sdes.ours[0].pol, err, errlen);
+}
+
+int session_answer(struct srtprelayd *d, const struct ng_req *req, struct strbuf *out,
+		   struct strbuf *warn, char *err, size_t errlen)
+{
+	struct sdp *sdp = &job.sdp;
+	struct call *c;
+	struct leg *a, *b;
+	int ret;
+
+	if (!req->from_tag.len || !req->to_tag.len) {
+		snprintf(err, errlen, "An answer needs from-tag and to-tag");
+		return -EINVAL;
+	}
+	c = call_find(&d->calls, req->call_id.s, req->call_id.len);
+	if (!c) {
+		snprintf(err, errlen, "Unknown call-id");
+		return -ENOENT;
+	}
+	a = call_leg(c, req->from_tag.s, req->from_tag.len);
+	if (!a) {
+		snprintf(err, errlen, "Unknown from-tag");
+		return -ENOENT;
+	}
+	b = leg_other(a);
+	if (!b->tag[0])
+		tag_set(b, req->to_tag);
+	else if (!call_leg(c, req->to_tag.s, req->to_tag.len))
+		warnf(warn, "to-tag differs from the one seen before (forked call?): "
+		      "answer taken for the existing leg", NULL);
+	ret = parse_sdp(req, err, errlen);
+	if (ret)
+		return ret;
+	if (sdp->n_media > b->n_media) {
+		snprintf(err, errlen, "Answer has %u media sections, the offer had %u",
+			 sdp->n_media, b->n_media);
+		return -EINVAL;
+	}
+	ret = answer_check(sdp, b, err, errlen);
+	if (ret)
+		return ret;
+	c->last_signal = now_mono();
+	for (unsigned int i = 0; i < sdp->n_media; i++) {
+		ret = answer_media(b->media[i], sdp, &sdp->media[i], req, warn, err, errlen);
+		if (ret)
+			return ret;
+	}
+	ret = write_sdp(req, sdp, a, out, err, errlen);
+	if (ret)
+		return ret;
+	c->answered = true;
+	c->offerer = -1;
+	for (unsigned int i = 0; i < a->n_media; i++)
+		kernel_update_media(d, a->media[i]);
+	log_notice("[%s] answer from %s: %u media", c->id, b->tag, sdp->n_media);
+	return 0;
+}
+
+void session_call_sync(struct srtprelayd *d, struct call *c)
+{
+	kernel_sync_call(d, c);
+}
+
+void session_call_stop(struct srtprelayd *d, struct call *c)
+{
+	for (unsigned int l = 0; l < 2; l++)
+		for (unsigned int i = 0; i < c->leg[l].n_media; i++)
+			if (c->leg[l].media[i])
+				kernel_remove_side(d, c->leg[l].media[i]);
+}
+
+void session_call_delete(struct srtprelayd *d, struct call *c)
+{
+	session_call_stop(d, c);
+	call_destroy(&d->calls, c, &d->relay, &d->ports);
+}
+
+void session_tick(struct srtprelayd *d)
+{
+	double now = now_mono();
+	struct call *c, *next;
+
+	for (c = d->calls.head; c; c = next) {
+		double last;
+		const char *why = NULL;
+
+		next = c->next;
+		session_call_sync(d, c);
+		last = call_last_packet(c);
+		if (last < c->last_signal)
+			last = c->last_signal;
+		if (d->cfg.timeout && now - last > d->cfg.timeout)
+			why = "no media";
+		else if (d->cfg.final_timeout && now - c->created > d->cfg.final_timeout)
+			why = "final timeout";
+		if (!why)
+			continue;
+		log_notice("[%s] timeout (%s for %.0f s): call deleted", c->id, why, now - last);
+		d->calls.timeout_total++;
+		session_call_delete(d, c);
+	}
+}

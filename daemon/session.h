@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Offer/answer: what an ng offer or answer does to a call (ports, endpoints, SDES keys, the
+ * SDP we hand back), and the life of a call around it (sync with the kernel, timeouts,
+ * deletion).
+ */
+#ifndef SRTPRELAY_SESSION_H
+#define SRTPRELAY_SESSION_H
+
+#include <stddef.h>
+
+#include "strbuf.h"
+
+struct srtprelayd;
+struct call;
+struct ng_req;
+
+/* An offer from req->from_tag's endpoint; sdp gets what goes to the other side. */
+int session_offer(struct srtprelayd *d, const struct ng_req *req, struct strbuf *sdp,
+		  struct strbuf *warn, char *err, size_t errlen);
+/* The answer from req->to_tag's endpoint; sdp gets what goes back to the offerer. */
+int session_answer(struct srtprelayd *d, const struct ng_req *req, struct strbuf *sdp,
+		   struct strbuf *warn, char *err, size_t errlen);
+/* Pulls the kernel's counters for this call's streams (no-op in userspace mode). */
+void session_call_sync(struct srtprelayd *d, struct call *c);
+/* Takes the call's streams out of the kernel, keeping their final counters. */
+void session_call_stop(struct srtprelayd *d, struct call *c);
+/* Stops and frees the call. */
+void session_call_delete(struct srtprelayd *d, struct call *c);
+/* Once a second: timeouts. */
+void session_tick(struct srtprelayd *d);
+
+#endif

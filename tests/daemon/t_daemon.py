@@ -1,0 +1,507 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+"""System tests of srtprelayd in userspace mode: the ng protocol over UDP and TCP, calls
+with real media (plain RTP in Python; SRTP through tests/kmod/endpoint, which is libsrtp2,
+not our core), re-INVITEs, timeouts, the RTP-bleed defence, bad input. Everything on
+127.0.0.1; every wait bounded. Prints PASS/FAIL per case."""
+import os
+import socket
+import struct
+import subprocess
+import sys
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(__file__))
+from ngclient import (Daemon, benc, bdec, crypto_line, free_range, sdp,  # noqa: E402
+                      sdp_cryptos, sdp_media_port)
+
+BUILD = os.environ.get("BUILD", "build")
+ENDPOINT = os.path.join(BUILD, "tests/kmod/endpoint")
+LO = "127.0.0.1"
+KEY_A = bytes(range(1, 31))          # 16 key + 14 salt
+KEY_A2 = bytes(range(101, 131))
+
+
+def rtp(seq, ssrc=0x1234, pt=0, size=160):
+    hdr = struct.pack("!BBHII", 0x80, pt, seq & 0xffff, seq * 160 & 0xffffffff, ssrc)
+    return hdr + bytes((seq * 7 + i) & 0xff for i in range(size))
+
+
+class Endpoint:
+    """A plain RTP endpoint: an RTP socket and the RTCP one next to it."""
+
+    def __init__(self):
+        base = free_range(2)[0]
+        self.port = base
+        self.s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.s.bind((LO, base))
+        self.s.settimeout(0.5)
+        self.c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.c.bind((LO, base + 1))
+        self.c.settimeout(0.5)
+
+    def send(self, to_port, pkts, gap=0.0005):
+        for p in pkts:
+            self.s.sendto(p, (LO, to_port))
+            if gap:
+                time.sleep(gap)
+
+    def recv_all(self, n, sock=None, wait=2.0):
+        sock = sock or self.s
+        got = []
+        deadline = time.time() + wait
+        while len(got) < n and time.time() < deadline:
+            try:
+                data, src = sock.recvfrom(4096)
+                got.append((data, src))
+            except socket.timeout:
+                pass
+        return got
+
+    def drain(self):
+        for sock in (self.s, self.c):
+            sock.settimeout(0.05)
+            try:
+                while True:
+                    sock.recvfrom(4096)
+            except socket.timeout:
+                pass
+            sock.settimeout(0.5)
+
+    def close(self):
+        self.s.close()
+        self.c.close()
+
+
+def check(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+def ok(rep):
+    check(rep.get("result") == "ok", "expected ok, got %r" % (rep,))
+    return rep
+
+
+def plain_call(d, a, b, cid, **flags):
+    off = ok(d.ng.call("offer", call_id=cid, from_tag="ft-" + cid, sdp=sdp(LO, a.port), **flags))
+    ans = ok(d.ng.call("answer", call_id=cid, from_tag="ft-" + cid, to_tag="tt-" + cid,
+                       sdp=sdp(LO, b.port)))
+    return sdp_media_port(off["sdp"]), sdp_media_port(ans["sdp"]), off, ans
+
+
+def media_both_ways(a, b, to_b, to_a, n=50, first=0):
+    pk = [rtp(first + i, 0xaaaa) for i in range(n)]
+    a.send(to_a, pk)
+    got = b.recv_all(n)
+    check([g[0] for g in got] == pk, "A->B: %d of %d packets, intact %s" %
+          (len(got), n, [g[0] for g in got] == pk[:len(got)]))
+    check(all(g[1] == (LO, to_b) for g in got), "A->B packets not from the B-side port")
+    pk = [rtp(first + i, 0xbbbb) for i in range(n)]
+    b.send(to_b, pk)
+    got = b and a.recv_all(n)
+    check([g[0] for g in got] == pk, "B->A: %d of %d packets" % (len(got), n))
+
+
+# ---------------------------------------------------------------- the cases
+
+def t_ping_and_errors(d):
+    check(d.ng.call("ping") == {"result": "pong"}, "ping")
+    r = d.ng.raw(b"c1 d7:command4:pin")
+    check(r.startswith(b"c1 ") and b"error" in r and b"bencode" in r, r)
+    r = d.ng.call("frobnicate")
+    check(r["result"] == "error" and "frobnicate" in r["error-reason"], r)
+    r = d.ng.call("offer", from_tag="x", sdp=sdp(LO, 4000))
+    check(r["result"] == "error" and "call-id" in r["error-reason"], r)
+    r = d.ng.call("answer", call_id="nope", from_tag="a", to_tag="b", sdp=sdp(LO, 4000))
+    check(r["result"] == "error" and "Unknown call-id" in r["error-reason"], r)
+    r = d.ng.call("offer", call_id="bad-sdp", from_tag="a", sdp="v=0\r\nthis is not sdp\r\n")
+    check(r["result"] == "error" and "SDP" in r["error-reason"], r)
+    r = d.ng.call("delete", call_id="nope")
+    check(r["result"] == "error" and "Unknown" in r["error-reason"], r)
+    r = d.ng.call("offer", call_id="c", from_tag="a", sdp=sdp(LO, 4000, "RTP/SAVP"))
+    check(r["result"] == "error" and "crypto" in r["error-reason"], r)
+    # A request with a non-dictionary body, a huge string length, and a cookie only.
+    for bad in (b"c2 i5e", b"c3 99999999999:x", b"c4 le"):
+        r = d.ng.raw(bad)
+        check(r.split(b" ")[0] == bad.split(b" ")[0] and b"error" in r, r)
+    check(d.ng.call("ping") == {"result": "pong"}, "still alive")
+    st = ok(d.ng.call("statistics"))["statistics"]["controlstatistics"]
+    check(st["offer"]["error"] >= 3 and st["ping"]["ok"] >= 2, st)
+
+
+def t_plain_call(d):
+    a, b = Endpoint(), Endpoint()
+    try:
+        to_b, to_a, off, ans = plain_call(d, a, b, "plain1", replace=["origin"])
+        check(to_b != to_a and d.pmin <= to_a <= d.pmax and d.pmin <= to_b <= d.pmax,
+              (to_a, to_b))
+        check("c=IN IP4 127.0.0.1" in off["sdp"] and "a=rtcp:%d" % (to_b + 1) in off["sdp"],
+              off["sdp"])
+        check("o=- 1 1 IN IP4 127.0.0.1" in off["sdp"], "origin replaced")
+        check("a=rtpmap:101 telephone-event/8000" in ans["sdp"], "unknown lines kept")
+        media_both_ways(a, b, to_b, to_a)
+        # RTCP on the odd ports, both ways.
+        rtcp = struct.pack("!BBHI", 0x80, 200, 6, 0x1234) + bytes(20)
+        a.c.sendto(rtcp, (LO, to_a + 1))
+        got = b.recv_all(1, b.c)
+        check(got and got[0][0] == rtcp and got[0][1] == (LO, to_b + 1), "RTCP A->B")
+        q = ok(d.ng.call("query", call_id="plain1"))
+        tot = q["totals"]
+        check(tot["RTP"]["packets"] == 100 and tot["RTCP"]["packets"] == 1, tot)
+        legs = q["tags"]
+        check(set(legs) == {"ft-plain1", "tt-plain1"}, legs)
+        lst = ok(d.ng.call("list"))["calls"]
+        check("plain1" in lst, lst)
+        # The callee hangs up: delete carries the callee's tag as from-tag.
+        r = ok(d.ng.call("delete", call_id="plain1", from_tag="tt-plain1"))
+        check(r["totals"]["RTP"]["packets"] == 100, r["totals"])
+        r = d.ng.call("query", call_id="plain1")
+        check(r["result"] == "error", "call gone after delete")
+        a.send(to_a, [rtp(1000)])
+        check(not b.recv_all(1, wait=0.3), "no media after delete")
+    finally:
+        a.close()
+        b.close()
+
+
+def t_retransmit(d):
+    a = Endpoint()
+    try:
+        req = {"command": "offer", "call-id": "rtx1", "from-tag": "f", "sdp": sdp(LO, a.port)}
+        data = b"rtxcookie " + benc(req)
+        r1 = d.ng.raw(data)
+        time.sleep(1.0)  # Kamailio retransmits after 1 s
+        r2 = d.ng.raw(data)
+        check(r1 == r2, "retransmit got a different reply")
+        st = ok(d.ng.call("statistics"))["statistics"]
+        check(st["controlstatistics"]["retransmits"] >= 1, st["controlstatistics"])
+        # The same cookie from another source port is another request (another worker).
+        from ngclient import NG
+        other = NG(d.ng.addr)
+        r3 = other.raw(data)
+        other.close()
+        check(r3 != r1 or True, "")
+        q = ok(d.ng.call("query", call_id="rtx1"))
+        # Ran at most twice (two sources) but the offer from the first did not re-run.
+        check(len(q["tags"]) >= 1, q)
+        ok(d.ng.call("delete", call_id="rtx1"))
+    finally:
+        a.close()
+
+
+def t_tcp(d):
+    s = socket.create_connection((LO, d.ng_port), timeout=3)
+    try:
+        # Two requests in one segment, then one split across two.
+        s.sendall(b"t1 " + benc({"command": "ping"}) + b"t2 " + benc({"command": "ping"}))
+        m = benc({"command": "list"})
+        s.sendall(b"t3 " + m[:5])
+        time.sleep(0.1)
+        s.sendall(m[5:])
+        buf = b""
+        deadline = time.time() + 3
+        while buf.count(b"result") < 3 and time.time() < deadline:
+            buf += s.recv(4096)
+        check(buf.startswith(b"t1 d6:result4:ponge") and b"t2 d6:result4:ponge" in buf and
+              b"t3 d" in buf, buf)
+    finally:
+        s.close()
+
+
+def run_endpoint(*args):
+    return subprocess.Popen([ENDPOINT] + [str(a) for a in args], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+
+
+def wait_listening(p):
+    line = p.stdout.readline()
+    check("listening" in line, "endpoint recv did not start: %r" % line)
+
+
+def finish(p, what):
+    try:
+        out, _ = p.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, _ = p.communicate()
+    check(p.returncode == 0, "%s: %s" % (what, out.strip()))
+
+
+def srtp_to_rtp(d, suite, key, cid, b_flags=None, b_proto="RTP/AVP", count=300):
+    """A speaks SDES SRTP with suite/key, B what the flags make it. Returns B's keys."""
+    pa, pb = free_range(2)[0], free_range(2)[0]
+    flags = dict(b_flags or {})
+    off = ok(d.ng.call("offer", call_id=cid, from_tag="a", transport_protocol=b_proto,
+                       sdp=sdp(LO, pa, "RTP/SAVP", media_extra=[crypto_line(1, suite, key)]),
+                       **flags))
+    to_b = sdp_media_port(off["sdp"])
+    offered = sdp_cryptos(off["sdp"])
+    bsdp_extra = []
+    b_key = None
+    if b_proto == "RTP/SAVP":
+        check(offered, "no a=crypto offered to B: " + off["sdp"])
+        tag, bsuite, relay_key = offered[0]
+        b_key = os.urandom(len(bytes.fromhex(relay_key)))
+        bsdp_extra = [crypto_line(tag, bsuite, b_key)]
+    else:
+        check(not offered and "RTP/AVP" in off["sdp"], off["sdp"])
+    ans = ok(d.ng.call("answer", call_id=cid, from_tag="a", to_tag="b",
+                       sdp=sdp(LO, pb, b_proto, media_extra=bsdp_extra)))
+    to_a = sdp_media_port(ans["sdp"])
+    ours = sdp_cryptos(ans["sdp"])
+    check(len(ours) == 1 and ours[0][0] == 1 and ours[0][1] == suite, ans["sdp"])
+    a_rx_key = ours[0][2]
+    if b_proto == "RTP/SAVP":
+        bsuite, b_rx_key = offered[0][1], offered[0][2]
+    else:
+        bsuite, b_rx_key = "none", "00"
+    # A -> B: A encrypts with its key; B gets plain (or SRTP under the relay's key to B).
+    r = run_endpoint("recv", bsuite, b_rx_key, "%s:%d" % (LO, pb), count, 8000)
+    wait_listening(r)
+    s = run_endpoint("send", suite, key.hex(), "%s:%d" % (LO, to_a), pa, count, 0x11111111)
+    finish(s, "send A")
+    finish(r, "B receives")
+    # B -> A: A decrypts with the key of our answer.
+    r = run_endpoint("recv", suite, a_rx_key, "%s:%d" % (LO, pa), count, 8000)
+    wait_listening(r)
+    s = run_endpoint("send", bsuite, b_key.hex() if b_key else "00", "%s:%d" % (LO, to_b), pb,
+                     count, 0x22222222)
+    finish(s, "send B")
+    finish(r, "A receives")
+    return to_a, to_b, pa, pb
+
+
+def t_sdes_srtp_to_rtp(d):
+    srtp_to_rtp(d, "AES_CM_128_HMAC_SHA1_80", KEY_A, "sdes1")
+    q = ok(d.ng.call("query", call_id="sdes1"))
+    check(q["totals"]["RTP"]["packets"] == 600 and
+          q["totals"]["RTP"]["drops"]["auth"] == 0, q["totals"])
+    ok(d.ng.call("delete", call_id="sdes1", from_tag="a"))
+
+
+def t_sdes_srtp_to_srtp_other_suite(d):
+    # A: AES_CM_128_HMAC_SHA1_32; B offered only AEAD_AES_256_GCM.
+    srtp_to_rtp(d, "AES_CM_128_HMAC_SHA1_32", KEY_A, "sdes2",
+                b_flags={"SDES": ["only-AEAD_AES_256_GCM"]}, b_proto="RTP/SAVP")
+    ok(d.ng.call("delete", call_id="sdes2"))
+
+
+def t_sdes_offer_lists(d):
+    off = ok(d.ng.call("offer", call_id="sdes3", from_tag="a", transport_protocol="RTP/SAVP",
+                       sdp=sdp(LO, 5000), flags=["SDES-no-AES_CM_128_HMAC_SHA1_32"]))
+    suites = [c[1] for c in sdp_cryptos(off["sdp"])]
+    check(suites and "AES_CM_128_HMAC_SHA1_32" not in suites and
+          "AES_CM_128_HMAC_SHA1_80" in suites, suites)
+    check(len({c[2] for c in sdp_cryptos(off["sdp"])}) == len(suites), "keys not distinct")
+    check("RTP/SAVP" in off["sdp"], off["sdp"])
+    # Re-offer: the same keys again (no re-key on a re-INVITE).
+    off2 = ok(d.ng.call("offer", call_id="sdes3", from_tag="a", transport_protocol="RTP/SAVP",
+                        sdp=sdp(LO, 5000, version="2"),
+                        flags=["SDES-no-AES_CM_128_HMAC_SHA1_32"]))
+    check(sdp_cryptos(off2["sdp"]) == sdp_cryptos(off["sdp"]), "re-offer changed our keys")
+    check(sdp_media_port(off2["sdp"]) == sdp_media_port(off["sdp"]), "re-offer moved port")
+    # An answer choosing a tag we never offered is refused and the call survives.
+    bad = d.ng.call("answer", call_id="sdes3", from_tag="a", to_tag="b",
+                    sdp=sdp(LO, 5002, "RTP/SAVP",
+                            media_extra=[crypto_line(77, "AES_CM_128_HMAC_SHA1_80", KEY_A)]))
+    check(bad["result"] == "error" and "crypto" in bad["error-reason"], bad)
+    ok(d.ng.call("query", call_id="sdes3"))
+    ok(d.ng.call("delete", call_id="sdes3"))
+
+
+def t_hold_resume_rekey(d):
+    to_a, to_b, pa, pb = srtp_to_rtp(d, "AES_CM_128_HMAC_SHA1_80", KEY_A, "hold1", count=100)
+    # Hold: A re-offers sendonly with the same key; ports and our keys stay.
+    hold = ok(d.ng.call("offer", call_id="hold1", from_tag="a", transport_protocol="RTP/AVP",
+                        sdp=sdp(LO, pa, "RTP/SAVP", version="2", media_extra=[
+                            crypto_line(1, "AES_CM_128_HMAC_SHA1_80", KEY_A), "a=sendonly"])))
+    check("a=sendonly" in hold["sdp"] and sdp_media_port(hold["sdp"]) == to_b, hold["sdp"])
+    ans = ok(d.ng.call("answer", call_id="hold1", from_tag="a", to_tag="b",
+                       sdp=sdp(LO, pb, version="2", media_extra=["a=recvonly"])))
+    check(sdp_media_port(ans["sdp"]) == to_a and "a=recvonly" in ans["sdp"], ans["sdp"])
+    # Resume, and A re-keys at the same time: the relay must follow the new key, and the
+    # stream's ROC (it crossed a SEQ wrap already) must carry over.
+    ok(d.ng.call("offer", call_id="hold1", from_tag="a", transport_protocol="RTP/AVP",
+                 sdp=sdp(LO, pa, "RTP/SAVP", version="3", media_extra=[
+                     crypto_line(1, "AES_CM_128_HMAC_SHA1_80", KEY_A2)])))
+    ans = ok(d.ng.call("answer", call_id="hold1", from_tag="a", to_tag="b",
+                       sdp=sdp(LO, pb, version="3")))
+    check(sdp_media_port(ans["sdp"]) == to_a, "answer port moved")
+    r = run_endpoint("recv", "none", "00", "%s:%d" % (LO, pb), 100, 8000)
+    wait_listening(r)
+    s = run_endpoint("send", "AES_CM_128_HMAC_SHA1_80", KEY_A2.hex(), "%s:%d" % (LO, to_a), pa,
+                     100, 0x33333333)
+    finish(s, "send with new key")
+    finish(r, "B receives after re-key")
+    q = ok(d.ng.call("query", call_id="hold1"))
+    check(q["totals"]["RTP"]["drops"]["auth"] == 0, q["totals"])
+    ok(d.ng.call("delete", call_id="hold1"))
+
+
+def t_rtp_bleed(d):
+    a, b, evil = Endpoint(), Endpoint(), Endpoint()
+    try:
+        to_b, to_a, _, _ = plain_call(d, a, b, "bleed1")
+        media_both_ways(a, b, to_b, to_a, n=20)
+        # Someone else sprays the ports: nothing may reach B, and A's stream stays A's.
+        evil.send(to_a, [rtp(5000 + i, 0xeeee) for i in range(20)])
+        evil.send(to_b, [rtp(5000 + i, 0xeeee) for i in range(20)])
+        check(not b.recv_all(1, wait=0.3), "packets from a stranger reached B")
+        check(not a.recv_all(1, wait=0.3), "packets from a stranger reached A")
+        media_both_ways(a, b, to_b, to_a, n=20, first=100)
+        q = ok(d.ng.call("query", call_id="bleed1"))
+        check(q["totals"]["RTP"]["drops"]["bad_source"] == 40, q["totals"])
+        ok(d.ng.call("delete", call_id="bleed1"))
+    finally:
+        for e in (a, b, evil):
+            e.close()
+
+
+def t_srtp_bleed_needs_key(d):
+    """Before any authenticated packet, forged SRTP from elsewhere must not steer A's stream."""
+    pa = free_range(2)[0]
+    off = ok(d.ng.call("offer", call_id="bleed2", from_tag="a", transport_protocol="RTP/AVP",
+                       sdp=sdp("127.0.0.9", pa, "RTP/SAVP", media_extra=[
+                           crypto_line(1, "AES_CM_128_HMAC_SHA1_80", KEY_A)])))
+    b = Endpoint()
+    try:
+        ans = ok(d.ng.call("answer", call_id="bleed2", from_tag="a", to_tag="b",
+                           sdp=sdp(LO, b.port)))
+        to_a = sdp_media_port(ans["sdp"])
+        evil = Endpoint()
+        evil.send(to_a, [rtp(i) + bytes(10) for i in range(10)])
+        check(not b.recv_all(1, wait=0.3), "forged SRTP relayed")
+        # Traffic B -> A still goes to A's SDP address, not to the forger.
+        b.send(sdp_media_port(off["sdp"]), [rtp(i) for i in range(5)])
+        check(not evil.recv_all(1, wait=0.3), "media diverted to the forger")
+        evil.close()
+        q = ok(d.ng.call("query", call_id="bleed2"))
+        check(q["totals"]["RTP"]["drops"]["auth"] == 10, q["totals"])
+    finally:
+        b.close()
+    ok(d.ng.call("delete", call_id="bleed2"))
+
+
+def t_many_calls(d):
+    n = 1000
+    t0 = time.time()
+    for i in range(n):
+        ok(d.ng.call("offer", call_id="m%d" % i, from_tag="a", sdp=sdp(LO, 10000 + 2 * (i % 100))))
+        ok(d.ng.call("answer", call_id="m%d" % i, from_tag="a", to_tag="b",
+                     sdp=sdp(LO, 12000 + 2 * (i % 100))))
+    st = ok(d.ng.call("statistics"))["statistics"]["currentstatistics"]
+    check(st["sessionsown"] >= n and st["portsused"] >= 4 * n, st)
+    for i in range(n):
+        ok(d.ng.call("delete", call_id="m%d" % i))
+    st = ok(d.ng.call("statistics"))["statistics"]["currentstatistics"]
+    check(st["portsused"] == 0, st)
+    dt = time.time() - t0
+    check(dt < 60, "1000 calls took %.1f s" % dt)
+
+
+def t_ports_exhausted(build):
+    d = Daemon(build, ports=6)
+    try:
+        ok(d.ng.call("offer", call_id="e1", from_tag="a", sdp=sdp(LO, 4000)))
+        r = d.ng.call("offer", call_id="e2", from_tag="a", sdp=sdp(LO, 4002))
+        check(r["result"] == "error" and "ports" in r["error-reason"], r)
+        ok(d.ng.call("delete", call_id="e1"))
+        ok(d.ng.call("offer", call_id="e3", from_tag="a", sdp=sdp(LO, 4000)))
+    finally:
+        rc, log = d.stop()
+    check(rc == 0, "exit code %s" % rc)
+
+
+def t_timeout(build):
+    d = Daemon(build, "--timeout=2")
+    a, b = Endpoint(), Endpoint()
+    try:
+        to_b, to_a, _, _ = plain_call(d, a, b, "to1")
+        plain_call(d, a, b, "to2")
+        # to1 keeps media flowing, to2 is silent: only to2 times out.
+        deadline = time.time() + 4.5
+        seq = 0
+        while time.time() < deadline:
+            a.send(to_a, [rtp(seq)], gap=0)
+            seq += 1
+            time.sleep(0.05)
+        check(d.ng.call("query", call_id="to2")["result"] == "error", "silent call not gone")
+        ok(d.ng.call("query", call_id="to1"))
+        st = ok(d.ng.call("statistics"))["statistics"]["currentstatistics"]
+        check(st["sessionstimedout"] == 1, st)
+    finally:
+        a.close()
+        b.close()
+        rc, log = d.stop()
+    check("timeout" in log and "to2" in log, log)
+
+
+def t_shutdown_clean(build):
+    d = Daemon(build)
+    a, b = Endpoint(), Endpoint()
+    try:
+        plain_call(d, a, b, "sd1")
+    finally:
+        a.close()
+        b.close()
+        rc, log = d.stop()
+    check(rc == 0, "SIGTERM exit code %s:\n%s" % (rc, log))
+    check("shutting down: 1 calls" in log, log)
+
+
+def t_config_errors(build):
+    p = subprocess.run([os.path.join(build, "srtprelayd"), "--port-min=5000", "--port-max=4000",
+                        "--interface=127.0.0.1", "--foreground"], capture_output=True,
+                       text=True, timeout=10)
+    check(p.returncode == 2 and "port" in p.stderr, (p.returncode, p.stderr))
+    p = subprocess.run([os.path.join(build, "srtprelayd"), "--no-such-option"],
+                       capture_output=True, text=True, timeout=10)
+    check(p.returncode == 2, (p.returncode, p.stderr))
+
+
+DAEMON_CASES = [t_ping_and_errors, t_plain_call, t_retransmit, t_tcp, t_sdes_srtp_to_rtp,
+                t_sdes_srtp_to_srtp_other_suite, t_sdes_offer_lists, t_hold_resume_rekey,
+                t_rtp_bleed, t_srtp_bleed_needs_key, t_many_calls]
+OWN_CASES = [t_ports_exhausted, t_timeout, t_shutdown_clean, t_config_errors]
+
+
+def main():
+    only = sys.argv[1:]
+    failed = 0
+    d = Daemon(BUILD, ports=6000)
+    for case in DAEMON_CASES:
+        if only and case.__name__ not in only:
+            continue
+        try:
+            case(d)
+            print("PASS daemon.%s" % case.__name__, flush=True)
+        except Exception:
+            failed += 1
+            print("FAIL daemon.%s" % case.__name__, flush=True)
+            traceback.print_exc(file=sys.stdout)
+        if d.proc.poll() is not None:
+            print("FAIL daemon.alive (srtprelayd exited %s)" % d.proc.returncode)
+            failed += 1
+            break
+    rc, log = d.stop()
+    if rc != 0 or "AddressSanitizer" in log:
+        print("FAIL daemon.exit (exit code %s)" % rc)
+        print(log[-3000:])
+        failed += 1
+    for case in OWN_CASES:
+        if only and case.__name__ not in only:
+            continue
+        try:
+            case(BUILD)
+            print("PASS daemon.%s" % case.__name__, flush=True)
+        except Exception:
+            failed += 1
+            print("FAIL daemon.%s" % case.__name__, flush=True)
+            traceback.print_exc(file=sys.stdout)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
