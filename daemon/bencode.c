@@ -19,10 +19,13 @@ static struct bval *fail(struct parser *p, const char *why)
 	return NULL;
 }
 
-/* A decimal without leading zeros (except "0" itself), up to stop; *out >= 0. */
-static bool parse_number(struct parser *p, char stop, long long *out)
+/*
+ * A decimal without leading zeros (except "0" itself), up to stop; *out >= 0. With neg the
+ * magnitude may be one more than LLONG_MAX, and *out is the negative value.
+ */
+static bool parse_number(struct parser *p, char stop, bool neg, long long *out)
 {
-	long long v = 0;
+	unsigned long long v = 0, max = (unsigned long long)LLONG_MAX + (neg ? 1 : 0);
 	size_t start = p->pos;
 
 	while (p->pos < p->len && p->buf[p->pos] != stop) {
@@ -32,11 +35,11 @@ static bool parse_number(struct parser *p, char stop, long long *out)
 			fail(p, "bad digit");
 			return false;
 		}
-		if (v > (LLONG_MAX - (c - '0')) / 10) {
+		if (v > (max - (unsigned long long)(c - '0')) / 10) {
 			fail(p, "number too large");
 			return false;
 		}
-		v = v * 10 + (c - '0');
+		v = v * 10 + (unsigned long long)(c - '0');
 		p->pos++;
 	}
 	if (p->pos >= p->len) {
@@ -48,7 +51,7 @@ static bool parse_number(struct parser *p, char stop, long long *out)
 		return false;
 	}
 	p->pos++;	/* the stop character */
-	*out = v;
+	*out = neg ? (long long)(0 - v) : (long long)v;
 	return true;
 }
 
@@ -122,16 +125,16 @@ static struct bval *parse_value(struct parser *p, int depth)
 			neg = true;
 			p->pos++;
 		}
-		if (!parse_number(p, 'e', &n))
+		if (!parse_number(p, 'e', neg, &n))
 			return NULL;
 		if (neg && n == 0)
 			return fail(p, "negative zero");
 		v = node(p, BV_INT);
 		if (v)
-			v->i = neg ? -n : n;
+			v->i = n;
 		return v;
 	default:
-		if (!parse_number(p, ':', &n))
+		if (!parse_number(p, ':', false, &n))
 			return NULL;
 		if ((unsigned long long)n > p->len - p->pos)
 			return fail(p, "string runs past the end");

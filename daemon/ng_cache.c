@@ -63,13 +63,16 @@ static void rotate(struct ng_cache *c, double now)
 {
 	if (!c->rotated)
 		c->rotated = now;
-	while (now - c->rotated >= c->period) {
+	if (now - c->rotated >= 2 * (double)c->period) {
+		/* Idle for two periods or more: everything cached is stale. */
+		gen_clear(&c->gen[0]);
+		gen_clear(&c->gen[1]);
+		c->rotated = now;
+	} else if (now - c->rotated >= c->period) {
 		gen_clear(&c->gen[1]);
 		c->gen[1] = c->gen[0];
 		memset(&c->gen[0], 0, sizeof(c->gen[0]));
 		c->rotated += c->period;
-		if (now - c->rotated >= 2 * (double)c->period)
-			c->rotated = now;	/* long idle: both generations are stale */
 	}
 }
 

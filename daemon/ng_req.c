@@ -230,9 +230,12 @@ static void apply_flag(struct ng_req *q, const char *s, size_t n)
 static int each_str(struct ng_req *q, const struct bval *v, const char *key,
 		    bool (*fn)(struct ng_req *, const char *, size_t), char *err, size_t errlen)
 {
+	char what[48];
+
+	snprintf(what, sizeof(what), "%s ", key);
 	if (v->type == BV_STR) {
 		if (!fn(q, v->s, v->len))
-			warn(q, key, v->s, v->len);
+			warn(q, what, v->s, v->len);
 		return 0;
 	}
 	if (v->type != BV_LIST) {
@@ -245,7 +248,7 @@ static int each_str(struct ng_req *q, const struct bval *v, const char *key,
 			return -EINVAL;
 		}
 		if (!fn(q, e->s, e->len))
-			warn(q, key, e->s, e->len);
+			warn(q, what, e->s, e->len);
 	}
 	return 0;
 }
