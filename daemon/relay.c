@@ -59,7 +59,7 @@ int relay_init(struct relay *r, unsigned int nbufs)
 
 	memset(r, 0, sizeof(*r));
 	p.flags = IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL;
-	p.cq_entries = nbufs * 4;
+	p.cq_entries = nbufs * 4 < 4096 ? 4096 : nbufs * 4;	/* at least the SQ size */
 	ret = io_uring_queue_init_params(2048, &r->ring, &p);
 	if (ret < 0) {
 		log_err("io_uring_setup: %s (srtprelayd needs Linux 6.0 or newer)", strerror(-ret));
@@ -291,38 +291,47 @@ static void complete(struct relay *r, struct io_uring_cqe *cqe, double now, unsi
 	}
 }
 
+int relay_run_once(struct relay *r, bool wait)
+{
+	struct io_uring_cqe *cqe;
+	unsigned int head, n = 0, recycled = 0;
+	double now;
+	int ret;
+
+	ret = wait ? io_uring_submit_and_wait(&r->ring, 1) : io_uring_submit(&r->ring);
+	if (ret < 0 && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY && ret != -ETIME) {
+		log_err("io_uring: %s", strerror(-ret));
+		return ret;
+	}
+	now = now_mono();
+	io_uring_for_each_cqe(&r->ring, head, cqe) {
+		complete(r, cqe, now, &recycled);
+		n++;
+		/* Give buffers back in batches so receives never starve. */
+		if (recycled >= 64) {
+			io_uring_buf_ring_advance(r->br, (int)recycled);
+			recycled = 0;
+		}
+	}
+	io_uring_cq_advance(&r->ring, n);
+	if (recycled)
+		io_uring_buf_ring_advance(r->br, (int)recycled);
+	while (r->rearm && r->inflight_sends < r->nbufs / 2) {
+		struct msock *s = r->rearm;
+
+		r->rearm = s->next_rearm;
+		arm(r, s);
+	}
+	return (int)n;
+}
+
 int relay_loop(struct relay *r)
 {
 	while (!r->stop) {
-		struct io_uring_cqe *cqe;
-		unsigned int head, n = 0, recycled = 0;
-		double now;
-		int ret;
+		int ret = relay_run_once(r, true);
 
-		ret = io_uring_submit_and_wait(&r->ring, 1);
-		if (ret < 0 && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY) {
-			log_err("io_uring: %s", strerror(-ret));
+		if (ret < 0)
 			return ret;
-		}
-		now = now_mono();
-		io_uring_for_each_cqe(&r->ring, head, cqe) {
-			complete(r, cqe, now, &recycled);
-			n++;
-			/* Give buffers back in batches so receives never starve. */
-			if (recycled >= 64) {
-				io_uring_buf_ring_advance(r->br, (int)recycled);
-				recycled = 0;
-			}
-		}
-		io_uring_cq_advance(&r->ring, n);
-		if (recycled)
-			io_uring_buf_ring_advance(r->br, (int)recycled);
-		while (r->rearm && r->inflight_sends < r->nbufs / 2) {
-			struct msock *s = r->rearm;
-
-			r->rearm = s->next_rearm;
-			arm(r, s);
-		}
 	}
 	return 0;
 }

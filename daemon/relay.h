@@ -66,6 +66,9 @@ struct msock *relay_sock_new(struct relay *r, int fd, uint16_t port, uint8_t com
 void relay_sock_close(struct relay *r, struct msock *s);
 /* Gets an SQE, flushing the queue to the kernel if it is full. */
 struct io_uring_sqe *relay_sqe(struct relay *r);
+/* Submits what is queued and handles the completions that are there (waiting for at least
+ * one if wait); returns how many, or -errno. */
+int relay_run_once(struct relay *r, bool wait);
 /* Runs until r->stop. */
 int relay_loop(struct relay *r);
 /* Sends one datagram now (control traffic), not through the ring. */
