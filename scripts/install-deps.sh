@@ -13,12 +13,16 @@ TEST="libsrtp2-dev clang libclang-rt-14-dev python3 kamailio"
 KERNEL="linux-headers-amd64 linux-image-amd64 linux-image-6.12.117+deb12-amd64-unsigned \
 linux-headers-6.12.117+deb12-amd64 qemu-system-x86 busybox-static iproute2 nftables conntrack kmod"
 
+# Benchmarks only (make bench): the reference the userspace relay is measured against.
+BENCH="rtpengine-daemon"
+
 want="$BUILD"
 case "${1:-all}" in
 	build) ;;
 	test) want="$BUILD $TEST" ;;
 	all) want="$BUILD $TEST $KERNEL" ;;
-	*) echo "usage: $0 [build|test|all]" >&2; exit 2 ;;
+	bench) want="$BUILD $TEST $BENCH" ;;
+	*) echo "usage: $0 [build|test|all|bench]" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -60,16 +60,25 @@ $(BUILD)/fuzz/%: $(BUILD)/fuzzobj/tests/fuzz/%.o $(FUZZ_LIB)
 
 fuzz: $(FUZZ_BIN)
 
-# --- benchmarks: tests/bench/*.c, not part of pass/fail ---
+# --- benchmarks: tests/bench/*.c and tests/bench/bench_*.py, not part of pass/fail ---
+# tests/bench/tools/*.c are their load generators (libsrtp2 only, never our core).
 BENCH_SRC := $(sort $(wildcard tests/bench/*.c))
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
+BENCH_TOOL_SRC := $(sort $(wildcard tests/bench/tools/*.c))
+BENCH_TOOLS := $(BENCH_TOOL_SRC:tests/bench/tools/%.c=$(BUILD)/bench/tools/%)
+
+$(BUILD)/bench/tools/%: $(BUILD)/tests/bench/tools/%.o
+	@mkdir -p $(dir $@)
+	$(call msg,LD,$@) $(CC) $(LDFLAGS) -o $@ $^ $(LIB_SRTP2)
 
 $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIBSRTPRELAY)
 	@mkdir -p $(dir $@)
 	$(call msg,LD,$@) $(CC) $(LDFLAGS) -o $@ $^ $(UNIT_LIBS)
 
-bench: $(BENCH_BIN)
+bench: all $(BENCH_BIN) $(BENCH_TOOLS)
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
+	@for b in tests/bench/bench_*.py; do [ -f "$$b" ] || continue; echo "== $$b"; \
+		BUILD=$(BUILD) python3 $$b || exit 1; done
 
 # --- everything ---
 check-unit: all $(UNIT_BIN) $(KTEST_BIN) freestanding
