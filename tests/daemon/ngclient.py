@@ -82,10 +82,12 @@ class NG:
         req = {"command": cmd}
         for k, v in kw.items():
             req[k.replace("_", "-")] = v
-        rep = self.raw(cookie.encode() + b" " + benc(req))
-        ck, _, body = rep.partition(b" ")
-        assert ck == cookie.encode(), (ck, cookie)
-        return bdec(body)[0]
+        self.sock.sendto(cookie.encode() + b" " + benc(req), self.addr)
+        while True:
+            # A late reply to an earlier request that timed out is skipped.
+            ck, _, body = self.sock.recv(65536).partition(b" ")
+            if ck == cookie.encode():
+                return bdec(body)[0]
 
     def close(self):
         self.sock.close()

@@ -79,7 +79,10 @@ class Normaliser:
     def __call__(self, sdp):
         sdp = sdp.replace("\r\n", "\n")
         sdp = re.sub(r"inline:([A-Za-z0-9+/=]+)", self.key, sdp)
-        return re.sub(r"(?<![0-9.])\d{4,5}(?![0-9.])", self.port, sdp)
+        # Only where the relay writes ports: m= and a=rtcp (not clock rates or the like).
+        sdp = re.sub(r"(?m)(?<=^m=)(\S+ )(\d+)",
+                     lambda m: m.group(1) + self.port(re.match(r"\d+", m.group(2))), sdp)
+        return re.sub(r"(?m)(?<=^a=rtcp:)\d+", self.port, sdp)
 
 
 def crlf(text):
