@@ -128,6 +128,15 @@ void media_side_free(struct media_side *m, struct relay *r, struct port_pool *po
 	free(m);
 }
 
+void media_stats(const struct media_side *m, unsigned int comp, struct stream_stats *out)
+{
+	out->packets = m->stats[comp].packets + m->kbase[comp].packets + m->kcur[comp].packets;
+	out->bytes = m->stats[comp].bytes + m->kbase[comp].bytes + m->kcur[comp].bytes;
+	for (int d = 0; d < DROP_COUNT; d++)
+		out->drops[d] = m->stats[comp].drops[d] + m->kbase[comp].drops[d] +
+				m->kcur[comp].drops[d];
+}
+
 void call_totals(const struct call *c, struct stream_stats tot[COMP_COUNT])
 {
 	memset(tot, 0, sizeof(*tot) * COMP_COUNT);
@@ -137,11 +146,14 @@ void call_totals(const struct call *c, struct stream_stats tot[COMP_COUNT])
 
 			if (!m)
 				continue;
-			for (int k = 0; k < COMP_COUNT; k++) {
-				tot[k].packets += m->stats[k].packets + m->kernel_packets[k];
-				tot[k].bytes += m->stats[k].bytes + m->kernel_bytes[k];
+			for (unsigned int k = 0; k < COMP_COUNT; k++) {
+				struct stream_stats st;
+
+				media_stats(m, k, &st);
+				tot[k].packets += st.packets;
+				tot[k].bytes += st.bytes;
 				for (int d = 0; d < DROP_COUNT; d++)
-					tot[k].drops[d] += m->stats[k].drops[d];
+					tot[k].drops[d] += st.drops[d];
 			}
 		}
 }

@@ -115,7 +115,9 @@ struct media_side {
 	uint32_t last_ssrc;
 	double last_packet;	/* monotonic; 0 = never */
 	bool kernel;		/* the kernel relays what this endpoint sends */
-	uint64_t kernel_packets[COMP_COUNT], kernel_bytes[COMP_COUNT];
+	bool kernel_check;	/* an endpoint got confirmed: see whether it can go now */
+	/* What the kernel relayed for this endpoint: flows already removed, and the live ones. */
+	struct stream_stats kbase[COMP_COUNT], kcur[COMP_COUNT];
 };
 
 struct leg {
@@ -165,6 +167,8 @@ static inline struct leg *leg_other(struct leg *l)
 	return l == &l->call->leg[0] ? &l->call->leg[1] : &l->call->leg[0];
 }
 void media_side_free(struct media_side *m, struct relay *r, struct port_pool *pool);
+/* One side's counters for comp, userspace and kernel together. */
+void media_stats(const struct media_side *m, unsigned int comp, struct stream_stats *out);
 /* Sums a call's counters; 'closed' bookkeeping for the totals. */
 void call_totals(const struct call *c, struct stream_stats tot[COMP_COUNT]);
 /* Newest packet time of the call; 0 if none. */

@@ -1,62 +1,475 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * Kernel offload, start-up half: decide which mode the daemon runs in and say so in one
- * line. Pushing flows (kflow.h) and the nftables rule (nft.h) come with the offload work;
- * until then every stream is relayed in userspace and d->kern stays NULL, which is also
- * what --table=-1 and a missing module give.
+ * Kernel offload. With --table >= 0 and srtprelay.ko loaded, the daemon installs its nftables
+ * rule for the port range and hands each endpoint's stream to the module once it can:
+ *
+ *   - both endpoints of the media are confirmed (their first packet, authenticated for SRTP,
+ *     came through the userspace relay), so the flows carry exact expected sources and exact
+ *     destinations and the kernel never has to learn anything;
+ *   - both directions' keys are known (SDES: at answer time) and the kernel can use them
+ *     (no key derivation rate);
+ *   - the media is RTP (not udptl or the like).
+ *
+ * One flow per local port that receives from the endpoint: RTP (or RTP+RTCP with rtcp-mux),
+ * and RTCP once that endpoint's RTCP source is confirmed too. A flow carries the per-SSRC
+ * ROCs of the userspace contexts, so the kernel continues where userspace stopped; a re-key
+ * or a new SSRC after a re-INVITE replaces the flow in place and the module keeps its
+ * per-SSRC state. What the module hands back (STUN, DTLS, unknown SSRC) reaches the same
+ * sockets and the userspace path.
+ *
+ * Counters: once a second one dump of all flows refreshes every offloaded side's counters and
+ * last-packet time (silence detection for --timeout); query and delete read their call's
+ * flows directly.
+ *
+ * Restart rule: flows found at start-up were left by an earlier run that did not shut down
+ * cleanly. They keep relaying (calls survive a daemon crash), their ports stay reserved so no
+ * new call can take them, and each is deleted once silent for --timeout seconds (60 s when
+ * the timeout is 0), releasing its port. A clean shutdown removes our flows and the rule.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "daemon.h"
 #include "kernel.h"
 #include "kflow.h"
 #include "log.h"
+#include "nft.h"
+#include "packet.h"
+
+#define ORPHAN_DEFAULT_TIMEOUT 60
+
+struct orphan {
+	struct sockaddr_storage local;
+	struct orphan *next;
+};
+
+struct kernel {
+	struct kflow_nl nl;
+	bool rule;
+	struct media_side **by_port;	/* port - port_min -> the side whose flow sits there */
+	unsigned int offloaded;		/* sides with flows */
+	struct orphan *orphans;
+	struct log_limit limit;
+};
+
+static uint16_t local_port(const struct sockaddr_storage *ss)
+{
+	return ntohs(ss->ss_family == AF_INET6 ? ((const struct sockaddr_in6 *)ss)->sin6_port :
+						 ((const struct sockaddr_in *)ss)->sin_port);
+}
+
+static void set_port(struct sockaddr_storage *ss, uint16_t port)
+{
+	if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+	else
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+}
+
+/* The local address of one of m's sockets. */
+static struct sockaddr_storage *sock_addr(const struct media_side *m, unsigned int comp,
+					  struct sockaddr_storage *out)
+{
+	*out = m->local;
+	set_port(out, m->sock[comp]->port);
+	return out;
+}
+
+static struct media_side **slot(struct srtprelayd *d, uint16_t port)
+{
+	if (port < d->cfg.port_min || port > d->cfg.port_max)
+		return NULL;
+	return &d->kern->by_port[port - d->cfg.port_min];
+}
+
+/* Counters of a dump or get into the side's live kernel counters. */
+static void take_stats(struct srtprelayd *d, struct media_side *m, unsigned int comp,
+		       const struct kflow *f)
+{
+	const uint64_t *c = f->stats.c;
+	struct stream_stats *k = &m->kcur[comp];
+	double now;
+
+	(void)d;
+	if (!f->stats.present)
+		return;
+	k->packets = c[SRTPRELAY_A_STATS_PACKETS];
+	k->bytes = c[SRTPRELAY_A_STATS_BYTES];
+	k->drops[DROP_AUTH] = c[SRTPRELAY_A_STATS_DROP_AUTH];
+	k->drops[DROP_REPLAY] = c[SRTPRELAY_A_STATS_DROP_REPLAY];
+	k->drops[DROP_BAD_SOURCE] = c[SRTPRELAY_A_STATS_DROP_SOURCE];
+	k->drops[DROP_UNKNOWN_SSRC] = c[SRTPRELAY_A_STATS_DROP_SSRC];
+	k->drops[DROP_MALFORMED] = c[SRTPRELAY_A_STATS_DROP_MALFORMED] +
+				   c[SRTPRELAY_A_STATS_DROP_PAYLOAD_TYPE];
+	k->drops[DROP_SEND] = c[SRTPRELAY_A_STATS_DROP_SEND];
+	if (c[SRTPRELAY_A_STATS_LAST_PACKET_AGE_MS] != UINT64_MAX) {
+		now = now_mono() - (double)c[SRTPRELAY_A_STATS_LAST_PACKET_AGE_MS] / 1000.0;
+		if (now > m->last_packet)
+			m->last_packet = now;
+	}
+}
+
+static bool crypto_from(struct kflow_crypto *kc, const struct srtp_policy *pol,
+			const struct srtp_stream *st)
+{
+	const struct srtp_suite *s = srtp_suite_get(pol->suite);
+
+	if (!s || (pol->flags & SRTP_POLICY_KDR))
+		return false;
+	kc->present = true;
+	kc->suite = pol->suite;	/* enum srtprelay_suite has the core's numbering */
+	kc->flags = 0;
+	if (pol->flags & SRTP_POLICY_UNENCRYPTED_SRTP)
+		kc->flags |= SRTPRELAY_CRYPTO_F_UNENCRYPTED_SRTP;
+	if (pol->flags & SRTP_POLICY_UNENCRYPTED_SRTCP)
+		kc->flags |= SRTPRELAY_CRYPTO_F_UNENCRYPTED_SRTCP;
+	if (pol->flags & SRTP_POLICY_UNAUTHENTICATED_SRTP)
+		kc->flags |= SRTPRELAY_CRYPTO_F_UNAUTHENTICATED_SRTP;
+	kc->key_len = s->key_len;
+	memcpy(kc->key, pol->key, s->key_len);
+	kc->salt_len = s->salt_len;
+	memcpy(kc->salt, pol->salt, s->salt_len);
+	kc->mki_len = pol->mki_len;
+	memcpy(kc->mki, pol->mki, pol->mki_len);
+	kc->nssrc = 0;
+	for (unsigned int i = 0; i < CALL_MAX_SSRC && kc->nssrc < SRTPRELAY_MAX_SSRCS; i++) {
+		if (!(st[i].flags & SRTP_STREAM_USED))
+			continue;
+		kc->ssrc[kc->nssrc].id = st[i].ssrc;
+		kc->ssrc[kc->nssrc].roc = (uint32_t)(st[i].rtp.top >> 16);
+		kc->nssrc++;
+	}
+	return true;
+}
+
+/* Where y's endpoint gets component comp, as packet.c would send it. */
+static const struct sockaddr_storage *dest_of(const struct media_side *y, unsigned int comp)
+{
+	const struct peer *p = &y->peer[y->rtcp_mux ? COMP_RTP : comp];
+
+	if (p->confirmed || p->learned.ss_family)
+		return &p->learned;
+	return addr_usable(&p->sdp) ? &p->sdp : NULL;
+}
+
+/* The flow for what x's endpoint sends on component comp; false if it cannot be built. */
+static bool build_flow(const struct media_side *x, unsigned int comp, uint64_t cookie,
+		       struct kflow *f)
+{
+	const struct media_side *y = x->other;
+	const struct peer *src = &x->peer[comp];
+	const struct sockaddr_storage *to = dest_of(y, comp);
+	const struct msock *out = y->sock[y->rtcp_mux ? COMP_RTP : comp];
+
+	if (!x->sock[comp] || !out || !to || !src->confirmed)
+		return false;
+	kflow_init(f);
+	f->local = x->local;
+	set_port(&f->local, x->sock[comp]->port);
+	f->source = y->local;
+	set_port(&f->source, out->port);
+	f->peer = *to;
+	f->expect = src->learned;
+	f->media = x->rtcp_mux ? SRTPRELAY_MEDIA_MUX :
+		   comp == COMP_RTP ? SRTPRELAY_MEDIA_RTP : SRTPRELAY_MEDIA_RTCP;
+	f->has_cookie = true;
+	f->cookie = cookie;
+	if (x->in_on && !crypto_from(&f->decrypt, &x->in_pol, x->in_st))
+		return false;
+	if (y->out_on && !crypto_from(&f->encrypt, &y->out_pol, y->out_st)) {
+		kflow_wipe(f);
+		return false;
+	}
+	return true;
+}
+
+static bool offloadable(const struct media_side *x)
+{
+	const struct media_side *y = x->other;
+
+	return y && !x->raw && !x->rejected && !y->rejected && x->sock[COMP_RTP] &&
+	       y->sock[COMP_RTP] && x->peer[COMP_RTP].confirmed &&
+	       (!x->secure || x->in_on) && (!y->secure || y->out_on) &&
+	       (y->peer[COMP_RTP].confirmed || addr_usable(&y->peer[COMP_RTP].sdp));
+}
+
+static uint64_t call_cookie(const struct call *c)
+{
+	uint64_t h = 1469598103934665603ull;	/* FNV-1a 64 */
+
+	for (const char *p = c->id; *p; p++)
+		h = (h ^ (uint8_t)*p) * 1099511628211ull;
+	return h;
+}
+
+static void flow_gone(struct srtprelayd *d, struct media_side *m, unsigned int comp)
+{
+	struct stream_stats *k = &m->kcur[comp], *b = &m->kbase[comp];
+	struct media_side **s = m->sock[comp] ? slot(d, m->sock[comp]->port) : NULL;
+
+	b->packets += k->packets;
+	b->bytes += k->bytes;
+	for (int r = 0; r < DROP_COUNT; r++)
+		b->drops[r] += k->drops[r];
+	memset(k, 0, sizeof(*k));
+	if (s && *s == m)
+		*s = NULL;
+}
+
+/* Pushes (or replaces) x's flows; removes them if x can no longer be offloaded. */
+static void push_side(struct srtprelayd *d, struct media_side *x)
+{
+	struct kernel *k = d->kern;
+	uint64_t cookie = call_cookie(x->leg->call);
+	bool any = false;
+
+	if (!offloadable(x)) {
+		kernel_remove_side(d, x);
+		return;
+	}
+	for (unsigned int comp = 0; comp < (x->rtcp_mux ? 1u : COMP_COUNT); comp++) {
+		struct kflow f;
+		int err;
+
+		if (!build_flow(x, comp, cookie, &f))
+			continue;
+		err = kflow_set(&k->nl, &f);
+		kflow_wipe(&f);
+		if (err) {
+			log_ratelimited(&k->limit, LOG_WARNING, "[%s] kernel flow for port %u: %s",
+					x->leg->call->id, x->sock[comp]->port,
+					k->nl.errmsg[0] ? k->nl.errmsg : strerror(-err));
+			continue;
+		}
+		*slot(d, x->sock[comp]->port) = x;
+		any = true;
+	}
+	if (any && !x->kernel) {
+		x->kernel = true;
+		k->offloaded++;
+		log_info("[%s] %s stream %u of %s relayed by the kernel", x->leg->call->id, x->type,
+			 x->index + 1, x->leg->tag[0] ? x->leg->tag : "(callee)");
+	}
+}
+
+void kernel_update_media(struct srtprelayd *d, struct media_side *m)
+{
+	if (!d->kern || !m)
+		return;
+	push_side(d, m);
+	if (m->other)
+		push_side(d, m->other);
+}
+
+void kernel_remove_side(struct srtprelayd *d, struct media_side *m)
+{
+	struct kernel *k = d->kern;
+
+	if (!k || !m || !m->kernel)
+		return;
+	for (unsigned int comp = 0; comp < COMP_COUNT; comp++) {
+		struct sockaddr_storage local;
+		struct kflow f;
+
+		if (!m->sock[comp])
+			continue;
+		if (!kflow_get(&k->nl, sock_addr(m, comp, &local), &f))
+			take_stats(d, m, comp, &f);
+		kflow_del(&k->nl, &local);
+		flow_gone(d, m, comp);
+	}
+	m->kernel = false;
+	k->offloaded--;
+}
+
+void kernel_sync_call(struct srtprelayd *d, struct call *c)
+{
+	struct kernel *k = d->kern;
+
+	if (!k)
+		return;
+	for (unsigned int l = 0; l < c->n_legs; l++)
+		for (unsigned int i = 0; i < c->leg[l].n_media; i++) {
+			struct media_side *m = c->leg[l].media[i];
+
+			for (unsigned int comp = 0; m && m->kernel && comp < COMP_COUNT; comp++) {
+				struct sockaddr_storage local;
+				struct kflow f;
+
+				if (m->sock[comp] &&
+				    !kflow_get(&k->nl, sock_addr(m, comp, &local), &f))
+					take_stats(d, m, comp, &f);
+			}
+		}
+}
+
+struct dump_ctx {
+	struct srtprelayd *d;
+	double now;
+	struct sockaddr_storage silent[256];
+	unsigned int n_silent;
+};
+
+static int dump_one(const struct kflow *f, void *arg)
+{
+	struct dump_ctx *ctx = arg;
+	uint16_t port = local_port(&f->local);
+	struct media_side **s = slot(ctx->d, port);
+	unsigned int timeout = ctx->d->cfg.timeout ? ctx->d->cfg.timeout : ORPHAN_DEFAULT_TIMEOUT;
+
+	if (s && *s) {
+		struct media_side *m = *s;
+		unsigned int comp = m->sock[COMP_RTCP] && m->sock[COMP_RTCP]->port == port ?
+				    COMP_RTCP : COMP_RTP;
+
+		take_stats(ctx->d, m, comp, f);
+		return 0;
+	}
+	/* Not one of ours: an orphan of an earlier run (or a stale flow). */
+	for (struct orphan *o = ctx->d->kern->orphans; o; o = o->next)
+		if (addr_equal(&o->local, &f->local)) {
+			uint64_t age = f->stats.c[SRTPRELAY_A_STATS_LAST_PACKET_AGE_MS];
+
+			if (f->stats.present && age / 1000 >= timeout &&
+			    ctx->n_silent < sizeof(ctx->silent) / sizeof(ctx->silent[0]))
+				ctx->silent[ctx->n_silent++] = f->local;
+			return 0;
+		}
+	return 0;
+}
+
+static void orphan_remove(struct srtprelayd *d, const struct sockaddr_storage *local)
+{
+	struct kernel *k = d->kern;
+	char a[64];
+
+	for (struct orphan **pp = &k->orphans; *pp; pp = &(*pp)->next) {
+		struct orphan *o = *pp;
+
+		if (!addr_equal(&o->local, local))
+			continue;
+		kflow_del(&k->nl, local);
+		ports_release(&d->ports, local_port(local));
+		log_notice("kernel flow %s from an earlier run went silent: removed",
+			   config_addr_str(local, a, sizeof(a)));
+		*pp = o->next;
+		free(o);
+		return;
+	}
+}
+
+void kernel_tick(struct srtprelayd *d)
+{
+	struct kernel *k = d->kern;
+	struct dump_ctx *ctx;
+
+	if (!k || (!k->offloaded && !k->orphans))
+		return;
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx)
+		return;
+	ctx->d = d;
+	ctx->now = now_mono();
+	if (kflow_dump(&k->nl, dump_one, ctx) && k->nl.errmsg[0])
+		log_ratelimited(&k->limit, LOG_WARNING, "kernel flow dump: %s", k->nl.errmsg);
+	for (unsigned int i = 0; i < ctx->n_silent; i++)
+		orphan_remove(d, &ctx->silent[i]);
+	free(ctx);
+}
+
+static int adopt_one(const struct kflow *f, void *arg)
+{
+	struct srtprelayd *d = arg;
+	struct orphan *o;
+
+	if (!ports_reserve(&d->ports, local_port(&f->local)))
+		return 0;	/* outside our range now: leave it to its owner */
+	o = calloc(1, sizeof(*o));
+	if (!o)
+		return -ENOMEM;
+	o->local = f->local;
+	o->next = d->kern->orphans;
+	d->kern->orphans = o;
+	return 0;
+}
 
 void kernel_start(struct srtprelayd *d)
 {
-	struct kflow_nl nl;
-	int err;
+	struct kernel *k;
+	char err[SRTPRELAY_NFT_ERR_MAX];
+	unsigned int n = 0;
+	int ret;
 
 	d->kern = NULL;
 	if (d->cfg.table < 0) {
 		log_notice("kernel offload off (--table=-1): relaying in userspace");
 		return;
 	}
-	err = kflow_nl_open(&nl);	/* closes itself on failure */
-	if (err == -ENOENT) {
-		log_warn("kernel module srtprelay is not loaded (run: modprobe srtprelay); "
-			 "relaying in userspace");
-	} else if (err) {
-		log_warn("kernel module srtprelay unusable (%s); relaying in userspace",
-			 nl.errmsg[0] ? nl.errmsg : strerror(-err));
-	} else {
-		log_notice("kernel module srtprelay found; stream offload is not enabled in "
-			   "this build: relaying in userspace");
+	k = calloc(1, sizeof(*k));
+	if (!k)
+		return;
+	k->by_port = calloc(d->cfg.port_max - d->cfg.port_min + 1, sizeof(*k->by_port));
+	ret = k->by_port ? kflow_nl_open(&k->nl) : -ENOMEM;	/* closes itself on failure */
+	if (ret) {
+		if (ret == -ENOENT)
+			log_warn("kernel module srtprelay is not loaded (run: modprobe srtprelay); "
+				 "relaying in userspace");
+		else
+			log_warn("kernel module srtprelay unusable (%s); relaying in userspace",
+				 k->nl.errmsg[0] ? k->nl.errmsg : strerror(-ret));
+		free(k->by_port);
+		free(k);
+		return;
 	}
-	if (!err)
-		kflow_nl_close(&nl);
+	ret = srtprelay_nft_install((uint16_t)d->cfg.port_min, (uint16_t)d->cfg.port_max, err,
+				    sizeof(err));
+	if (ret) {
+		log_warn("cannot install the nftables rule (%s); relaying in userspace", err);
+		kflow_nl_close(&k->nl);
+		free(k->by_port);
+		free(k);
+		return;
+	}
+	k->rule = true;
+	d->kern = k;
+	kflow_dump(&k->nl, adopt_one, d);
+	for (struct orphan *o = k->orphans; o; o = o->next)
+		n++;
+	log_notice("kernel offload on: srtprelay.ko relays established streams of ports %u-%u",
+		   d->cfg.port_min, d->cfg.port_max);
+	if (n)
+		log_notice("kept %u kernel flows of an earlier run; each goes once silent for %u s",
+			   n, d->cfg.timeout ? d->cfg.timeout : ORPHAN_DEFAULT_TIMEOUT);
 }
 
 void kernel_stop(struct srtprelayd *d)
 {
+	struct kernel *k = d->kern;
+	char err[SRTPRELAY_NFT_ERR_MAX];
+
+	if (!k)
+		return;
+	/* Calls are gone by now; what is left (orphans) goes with us on a clean stop. */
+	kflow_flush(&k->nl, NULL);
+	while (k->orphans) {
+		struct orphan *o = k->orphans;
+
+		k->orphans = o->next;
+		ports_release(&d->ports, local_port(&o->local));
+		free(o);
+	}
+	if (k->rule && srtprelay_nft_remove(err, sizeof(err)))
+		log_warn("cannot remove the nftables rule: %s", err);
+	kflow_nl_close(&k->nl);
+	free(k->by_port);
+	free(k);
 	d->kern = NULL;
 }
 
-void kernel_update_media(struct srtprelayd *d, struct media_side *m)
+bool kernel_active(const struct srtprelayd *d)
 {
-	(void)d;
-	(void)m;
-}
-
-void kernel_remove_side(struct srtprelayd *d, struct media_side *m)
-{
-	(void)d;
-	(void)m;
-}
-
-void kernel_sync_call(struct srtprelayd *d, struct call *c)
-{
-	(void)d;
-	(void)c;
+	return d->kern != NULL;
 }

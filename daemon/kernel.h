@@ -8,6 +8,8 @@
 #ifndef SRTPRELAY_KERNEL_H
 #define SRTPRELAY_KERNEL_H
 
+#include <stdbool.h>
+
 struct srtprelayd;
 struct call;
 struct media_side;
@@ -22,5 +24,9 @@ void kernel_update_media(struct srtprelayd *d, struct media_side *m);
 void kernel_remove_side(struct srtprelayd *d, struct media_side *m);
 /* Refreshes counters and last-packet times of a call's kernel flows. */
 void kernel_sync_call(struct srtprelayd *d, struct call *c);
+/* Once a second: every flow's counters in one dump; silent flows of an earlier run go. */
+void kernel_tick(struct srtprelayd *d);
+/* True when streams are offloaded (the module is there and the rule installed). */
+bool kernel_active(const struct srtprelayd *d);
 
 #endif

@@ -30,6 +30,11 @@ static void on_signal(int sig)
 	daemon_state.relay.stop = 1;
 }
 
+static void on_confirmed(struct relay *r, struct media_side *m)
+{
+	kernel_update_media(r->arg, m);
+}
+
 static void on_tick(struct relay *r, void *arg)
 {
 	(void)r;
@@ -111,6 +116,7 @@ int main(int argc, char **argv)
 	if (ret)
 		return 1;
 	d->relay.tick = on_tick;
+	d->relay.confirmed = on_confirmed;
 	d->relay.arg = d;
 	ret = ng_server_start(d);
 	if (ret)

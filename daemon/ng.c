@@ -57,15 +57,14 @@ static void put_endpoint(struct strbuf *sb, const char *key, const struct sockad
 	be_end(sb);
 }
 
-static void put_stats(struct strbuf *sb, const struct stream_stats *st, uint64_t kpackets,
-		      uint64_t kbytes)
+static void put_stats(struct strbuf *sb, const struct stream_stats *st)
 {
 	uint64_t errors = 0;
 
 	for (int r = 0; r < DROP_COUNT; r++)
 		errors += st->drops[r];
-	be_kint(sb, "packets", (long long)(st->packets + kpackets));
-	be_kint(sb, "bytes", (long long)(st->bytes + kbytes));
+	be_kint(sb, "packets", (long long)st->packets);
+	be_kint(sb, "bytes", (long long)st->bytes);
 	be_kint(sb, "errors", (long long)errors);
 	be_str(sb, "drops");
 	be_dict(sb);
@@ -76,6 +75,7 @@ static void put_stats(struct strbuf *sb, const struct stream_stats *st, uint64_t
 
 static void put_stream(struct strbuf *sb, const struct media_side *m, unsigned int comp)
 {
+	struct stream_stats st;
 	const struct peer *p = &m->peer[m->rtcp_mux ? COMP_RTP : comp];
 
 	be_dict(sb);
@@ -91,7 +91,15 @@ static void put_stream(struct strbuf *sb, const struct media_side *m, unsigned i
 	be_kint(sb, "last packet", m->last_packet > 0 ? (long long)m->last_packet : 0);
 	be_str(sb, "stats");
 	be_dict(sb);
-	put_stats(sb, &m->stats[comp], m->kernel_packets[comp], m->kernel_bytes[comp]);
+	media_stats(m, comp, &st);
+	put_stats(sb, &st);
+	if (m->kernel || m->kbase[comp].packets) {
+		be_str(sb, "kernel");
+		be_dict(sb);
+		be_kint(sb, "packets", (long long)(m->kbase[comp].packets + m->kcur[comp].packets));
+		be_kint(sb, "bytes", (long long)(m->kbase[comp].bytes + m->kcur[comp].bytes));
+		be_end(sb);
+	}
 	be_end(sb);
 	be_end(sb);
 }
@@ -132,7 +140,7 @@ static void put_totals(struct strbuf *sb, const struct stream_stats tot[COMP_COU
 	for (int k = 0; k < COMP_COUNT; k++) {
 		be_str(sb, comp_name[k]);
 		be_dict(sb);
-		put_stats(sb, &tot[k], 0, 0);
+		put_stats(sb, &tot[k]);
 		be_end(sb);
 	}
 	be_end(sb);

@@ -93,11 +93,13 @@ static void learn(struct media_side *x, unsigned int comp, const struct sockaddr
 	if (addr_equal(src, &p->sdp)) {
 		p->learned = *src;
 		p->confirmed = true;
+		x->kernel_check = true;
 	} else if (!p->learned.ss_family) {
 		p->learned = *src;
 		p->learn_start = now;
 	} else if (now >= p->learn_start + LEARN_WINDOW) {
 		p->confirmed = true;
+		x->kernel_check = true;
 	}
 }
 

@@ -115,3 +115,11 @@ void ports_release(struct port_pool *p, uint16_t port)
 	if (port >= p->min && port <= p->max)
 		mark(p, port, false);
 }
+
+bool ports_reserve(struct port_pool *p, uint16_t port)
+{
+	if (port < p->min || port > p->max || taken(p, port))
+		return false;
+	mark(p, port, true);
+	return true;
+}

@@ -32,6 +32,9 @@ int ports_alloc(struct port_pool *p, const struct sockaddr_storage *local, bool 
 		int fd[2], uint16_t *port);
 /* Gives back a port (the caller closes the socket). */
 void ports_release(struct port_pool *p, uint16_t port);
+/* Marks a port as held without a socket (a kernel flow left by an earlier run); false if
+ * it is outside the range or already held. */
+bool ports_reserve(struct port_pool *p, uint16_t port);
 /* Binds fd on local with port; the socket options every media socket gets. */
 int ports_open_socket(const struct sockaddr_storage *local, uint16_t port);
 static inline uint32_t ports_total(const struct port_pool *p)

@@ -215,6 +215,11 @@ static bool media_complete(struct relay *r, struct msock *s, struct io_uring_cqe
 	cap = (uint32_t)(buf + RELAY_BUF_SIZE - pkt);
 	r->stats.rx++;
 	ret = packet_process(s, &src, pkt, &len, cap, now, &out);
+	if (s->side->kernel_check) {
+		s->side->kernel_check = false;
+		if (r->confirmed)
+			r->confirmed(r, s->side);
+	}
 	if (ret == PKT_STUN) {
 		r->stats.stun++;
 		if (r->stun)

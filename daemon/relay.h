@@ -51,6 +51,8 @@ struct relay {
 		     uint8_t *pkt, uint32_t len);
 	void (*dtls)(struct relay *r, struct msock *s, const struct sockaddr_storage *from,
 		     uint8_t *pkt, uint32_t len);
+	/* An endpoint was just confirmed (its stream may now go to the kernel). */
+	void (*confirmed)(struct relay *r, struct media_side *m);
 	void *arg;
 	volatile sig_atomic_t stop;	/* set from a signal handler */
 	struct __kernel_timespec tick_ts;

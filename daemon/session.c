@@ -823,12 +823,12 @@ void session_tick(struct srtprelayd *d)
 	double now = now_mono();
 	struct call *c, *next;
 
+	kernel_tick(d);
 	for (c = d->calls.head; c; c = next) {
 		double last;
 		const char *why = NULL;
 
 		next = c->next;
-		session_call_sync(d, c);
 		last = call_last_packet(c);
 		if (last < c->last_signal)
 			last = c->last_signal;

@@ -7,7 +7,7 @@
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
-FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 PART_TIMEOUT=${PART_TIMEOUT:-600}
 log=$(mktemp -d /tmp/srtprelay-tests.XXXXXX)
 trap 'rm -rf "$log"' EXIT

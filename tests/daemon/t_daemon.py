@@ -359,6 +359,31 @@ def t_rtp_bleed(d):
             e.close()
 
 
+def t_strict_source(d):
+    """strict-source: only the SDP address may send, even before anything was learned."""
+    a, b, nat = Endpoint(), Endpoint(), Endpoint()
+    try:
+        to_b, to_a, _, _ = plain_call(d, a, b, "strict1", flags=["strict-source"])
+        nat.send(to_a, [rtp(i) for i in range(10)])      # the same host, another port
+        check(not b.recv_all(1, wait=0.3), "strict-source let another port in")
+        media_both_ways(a, b, to_b, to_a, n=10)
+        q = ok(d.ng.call("query", call_id="strict1"))
+        check(q["totals"]["RTP"]["drops"]["bad_source"] == 10, q["totals"])
+        ok(d.ng.call("delete", call_id="strict1"))
+        # Without it, a NATed endpoint (packets from another port than its SDP says) is
+        # learned from its first packet.
+        to_b, to_a, _, _ = plain_call(d, a, b, "nat1")
+        nat.send(to_a, [rtp(i) for i in range(10)])
+        got = b.recv_all(10)
+        check(len(got) == 10, "NATed endpoint not learned: %d" % len(got))
+        b.send(to_b, [rtp(i) for i in range(5)])
+        check(len(nat.recv_all(5)) == 5, "media not sent back to the learned address")
+        ok(d.ng.call("delete", call_id="nat1"))
+    finally:
+        for e in (a, b, nat):
+            e.close()
+
+
 def t_srtp_bleed_needs_key(d):
     """Before any authenticated packet, forged SRTP from elsewhere must not steer A's stream."""
     pa = free_range(2)[0]
@@ -451,6 +476,28 @@ def t_shutdown_clean(build):
     check("shutting down: 1 calls" in log, log)
 
 
+def t_module_absent(build):
+    """--table=0 without srtprelay.ko: one clear line, and calls work in userspace."""
+    if os.path.exists("/sys/module/srtprelay"):
+        return  # the module is loaded here: the VM suite covers offload
+    d = Daemon(build, "--table=0")
+    a, b = Endpoint(), Endpoint()
+    try:
+        to_b, to_a, _, _ = plain_call(d, a, b, "nomod")
+        media_both_ways(a, b, to_b, to_a, n=20)
+        q = ok(d.ng.call("query", call_id="nomod"))
+        st = q["tags"]["ft-nomod"]["medias"][0]["streams"][0]
+        check(st["mode"] == "userspace", st)
+        st = ok(d.ng.call("statistics"))["statistics"]["currentstatistics"]
+        check(st["mode"] == "userspace" and st["streamskernel"] == 0, st)
+    finally:
+        a.close()
+        b.close()
+        rc, log = d.stop()
+    check("modprobe srtprelay" in log and "userspace" in log, log)
+    check(rc == 0, "exit %s" % rc)
+
+
 def t_config_errors(build):
     p = subprocess.run([os.path.join(build, "srtprelayd"), "--port-min=5000", "--port-max=4000",
                         "--interface=127.0.0.1", "--foreground"], capture_output=True,
@@ -463,8 +510,9 @@ def t_config_errors(build):
 
 DAEMON_CASES = [t_ping_and_errors, t_plain_call, t_retransmit, t_tcp, t_sdes_srtp_to_rtp,
                 t_sdes_srtp_to_srtp_other_suite, t_sdes_offer_lists, t_hold_resume_rekey,
-                t_rtp_bleed, t_srtp_bleed_needs_key, t_many_calls]
-OWN_CASES = [t_ports_exhausted, t_timeout, t_shutdown_clean, t_config_errors]
+                t_rtp_bleed, t_strict_source, t_srtp_bleed_needs_key, t_many_calls]
+OWN_CASES = [t_ports_exhausted, t_timeout, t_shutdown_clean, t_module_absent,
+             t_config_errors]
 
 
 def main():

@@ -10,7 +10,8 @@
 #   caller RTP <----------> srtprelayd 127.0.0.1:PMIN-PMAX <----------> callee RTP
 #
 # Everything stays on 127.0.0.0/8. RELAY_NG=addr:port RELAY_PORTS=min-max run it against a
-# relay that is already running (e.g. rtpengine, to check the test itself) instead.
+# relay that is already running (e.g. rtpengine, to check the test itself) instead;
+# RELAY_TABLE=0 runs srtprelayd with kernel offload (the VM suite does, with the module loaded).
 # part-timeout: 120
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -68,7 +69,7 @@ else
 	# below the ephemeral range (32768-), so no test socket can sit on a relay port
 	ng=127.0.0.1:$("$sipcall" freeport 22222 27221)
 	pmin=$((28000 + (RANDOM % 20) * 200)) pmax=$((pmin + 199))
-	setsid timeout "$life" "$BUILD/srtprelayd" --foreground --log-stderr --table=-1 \
+	setsid timeout "$life" "$BUILD/srtprelayd" --foreground --log-stderr --table="${RELAY_TABLE:--1}" \
 		--interface=127.0.0.1 --listen-ng="$ng" --port-min="$pmin" --port-max="$pmax" \
 		--delete-delay=0 >"$work/srtprelayd.log" 2>&1 &
 	dpid=$!
