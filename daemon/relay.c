@@ -137,28 +137,31 @@ struct msock *relay_sock_new(struct relay *r, int fd, uint16_t port, uint8_t com
 
 void relay_sock_close(struct relay *r, struct msock *s)
 {
-	/* Queued sends name this fd: let the kernel resolve them before it is closed. */
-	io_uring_submit(&r->ring);
 	s->dead = true;
 	s->side = NULL;
 	if (s->armed) {
+		/*
+		 * The fd stays open until the receive's final completion (complete() closes it):
+		 * sends already queued for it are issued before the cancel, and no new socket
+		 * can get the fd number while the ring still refers to it. Nothing is submitted
+		 * here, so tearing down a call costs no system call per socket.
+		 */
 		struct io_uring_sqe *sqe = relay_sqe(r);
 
 		io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)s | EV_MEDIA, 0);
 		io_uring_sqe_set_data64(sqe, EV_IGNORE);
-		io_uring_submit(&r->ring);
+		return;
 	}
+	/* Not armed (waiting for buffers): queued sends must reach the kernel first. */
+	io_uring_submit(&r->ring);
 	close(s->fd);
 	s->fd = -1;
-	/* Unarmed and not on the re-arm list: nothing refers to it any more. */
-	if (!s->armed) {
-		for (struct msock **pp = &r->rearm; *pp; pp = &(*pp)->next_rearm)
-			if (*pp == s) {
-				*pp = s->next_rearm;
-				break;
-			}
-		free(s);
-	}
+	for (struct msock **pp = &r->rearm; *pp; pp = &(*pp)->next_rearm)
+		if (*pp == s) {
+			*pp = s->next_rearm;
+			break;
+		}
+	free(s);
 }
 
 int relay_send_now(int fd, const void *buf, size_t len, const struct sockaddr_storage *to)
@@ -257,6 +260,7 @@ static void complete(struct relay *r, struct io_uring_cqe *cqe, double now, unsi
 			break;
 		s->armed = false;
 		if (s->dead) {
+			close(s->fd);
 			free(s);
 		} else if (cqe->res == -ENOBUFS) {
 			r->stats.no_buffers++;
