@@ -818,6 +818,20 @@ void session_call_delete(struct srtprelayd *d, struct call *c)
 	call_destroy(&d->calls, c, &d->relay, &d->ports);
 }
 
+/* On hold: no stream of the call is sendrecv (sendonly, recvonly, inactive or rejected),
+ * so silence is expected and --silent-timeout applies instead of --timeout. */
+static bool call_on_hold(const struct call *c)
+{
+	for (unsigned int l = 0; l < c->n_legs; l++)
+		for (unsigned int i = 0; i < c->leg[l].n_media; i++) {
+			const struct media_side *m = c->leg[l].media[i];
+
+			if (m && !m->rejected && !strcmp(m->direction, "sendrecv"))
+				return false;
+		}
+	return true;
+}
+
 void session_tick(struct srtprelayd *d)
 {
 	double now = now_mono();
@@ -832,7 +846,8 @@ void session_tick(struct srtprelayd *d)
 		last = call_last_packet(c);
 		if (last < c->last_signal)
 			last = c->last_signal;
-		if (d->cfg.timeout && now - last > d->cfg.timeout)
+		if (call_on_hold(c) ? d->cfg.silent_timeout && now - last > d->cfg.silent_timeout :
+				      d->cfg.timeout && now - last > d->cfg.timeout)
 			why = "no media";
 		else if (d->cfg.final_timeout && now - c->created > d->cfg.final_timeout)
 			why = "final timeout";

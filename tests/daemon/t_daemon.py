@@ -440,11 +440,16 @@ def t_ports_exhausted(build):
 
 
 def t_timeout(build):
-    d = Daemon(build, "--timeout=2")
+    d = Daemon(build, "--timeout=2", "--silent-timeout=30")
     a, b = Endpoint(), Endpoint()
     try:
         to_b, to_a, _, _ = plain_call(d, a, b, "to1")
         plain_call(d, a, b, "to2")
+        # A call on hold is silent by design: --silent-timeout (30 s here) applies to it.
+        ok(d.ng.call("offer", call_id="hold", from_tag="f",
+                     sdp=sdp(LO, a.port, media_extra=["a=sendonly"])))
+        ok(d.ng.call("answer", call_id="hold", from_tag="f", to_tag="t",
+                     sdp=sdp(LO, b.port, media_extra=["a=recvonly"])))
         # to1 keeps media flowing, to2 is silent: only to2 times out.
         deadline = time.time() + 4.5
         seq = 0
@@ -454,6 +459,7 @@ def t_timeout(build):
             time.sleep(0.05)
         check(d.ng.call("query", call_id="to2")["result"] == "error", "silent call not gone")
         ok(d.ng.call("query", call_id="to1"))
+        ok(d.ng.call("query", call_id="hold"))
         st = ok(d.ng.call("statistics"))["statistics"]["currentstatistics"]
         check(st["sessionstimedout"] == 1, st)
     finally:
