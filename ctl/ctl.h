@@ -23,6 +23,12 @@ extern const char *ctl_prog;	/* argv[0] of srtprelay-ctl, for messages */
 int flow_main(int argc, char **argv);
 int nft_main(int argc, char **argv);
 int stats_main(int argc, char **argv);
+/* list, show CALL-ID, terminate CALL-ID: the daemon's calls over ng (calls.c). */
+int calls_main(int argc, char **argv);
+
+struct bval;
+/* A bencoded value as JSON. */
+void ctl_print_json(FILE *out, const struct bval *v);
 
 /* --- args.c --- */
 

@@ -15,6 +15,9 @@ static const struct {
 	int (*fn)(int argc, char **argv);
 	const char *description;
 } commands[] = {
+	{ "list", calls_main, "The daemon's calls, one line each (over ng)" },
+	{ "show", calls_main, "One call: legs, streams, addresses, suites, counters, mode" },
+	{ "terminate", calls_main, "Ends a call (ng delete) and prints its final counters" },
 	{ "flow", flow_main, "Adds, deletes, shows, dumps or flushes kernel flows" },
 	{ "stats", stats_main, "Shows the kernel's totals and crypto drivers" },
 	{ "nft", nft_main, "Installs, removes or shows the nftables rule" },
@@ -40,6 +43,9 @@ static const char usage_text[] =
 	"  nft install --ports MIN-MAX\n"
 	"  nft remove\n"
 	"  nft status                exit code 3 when the rule is not installed\n"
+	"  list [--json]             the daemon's calls (ng; --ng ADDR:PORT, default 127.0.0.1:2223)\n"
+	"  show CALL-ID [--json]\n"
+	"  terminate CALL-ID [--json]\n"
 	"\n"
 	"Commands:\n";
 
@@ -48,7 +54,7 @@ static void usage(FILE *out)
 	fprintf(out, "Usage: %s <command> [<arguments>]\n", ctl_prog);
 	fputs(usage_text, out);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-6s %s\n", commands[i].name, commands[i].description);
+		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].description);
 }
 
 static int help_main(int argc, char **argv)

@@ -4,6 +4,7 @@
 with real media (plain RTP in Python; SRTP through tests/kmod/endpoint, which is libsrtp2,
 not our core), re-INVITEs, timeouts, the RTP-bleed defence, bad input. Everything on
 127.0.0.1; every wait bounded. Prints PASS/FAIL per case."""
+import json
 import os
 import socket
 import struct
@@ -409,6 +410,38 @@ def t_srtp_bleed_needs_key(d):
     ok(d.ng.call("delete", call_id="bleed2"))
 
 
+def t_ctl_calls(d):
+    """srtprelay-ctl list / show / terminate / --json against the daemon over ng."""
+    a, b = Endpoint(), Endpoint()
+    ctl = [os.path.join(BUILD, "srtprelay-ctl")]
+    ng = ["--ng", "127.0.0.1:%d" % d.ng_port]
+    try:
+        to_b, to_a, _, _ = plain_call(d, a, b, "ctl1")
+        media_both_ways(a, b, to_b, to_a, n=10)
+        run = lambda *args: subprocess.run(ctl + list(args) + ng, capture_output=True,
+                                           text=True, timeout=10)
+        p = run("list")
+        line = [l for l in p.stdout.splitlines() if l.startswith("ctl1 ")]
+        check(p.returncode == 0 and line and "legs 2" in line[0] and "packets 20" in line[0],
+              p.stdout + p.stderr)
+        p = run("show", "ctl1")
+        check(p.returncode == 0 and "leg ft-ctl1" in p.stdout and
+              "local %d" % to_a in p.stdout and "userspace  packets 10" in p.stdout,
+              p.stdout + p.stderr)
+        check("inline:" not in p.stdout, "a key was printed")
+        p = run("show", "ctl1", "--json")
+        j = json.loads(p.stdout)
+        check(j["totals"]["RTP"]["packets"] == 20, j["totals"])
+        p = run("show", "no-such-call")
+        check(p.returncode == 1 and "Unknown call-id" in p.stderr, p.stderr)
+        p = run("terminate", "ctl1")
+        check(p.returncode == 0 and "terminated ctl1" in p.stdout, p.stdout + p.stderr)
+        check(d.ng.call("query", call_id="ctl1")["result"] == "error", "call still there")
+    finally:
+        a.close()
+        b.close()
+
+
 def t_many_calls(d):
     n = 1000
     t0 = time.time()
@@ -516,7 +549,8 @@ def t_config_errors(build):
 
 DAEMON_CASES = [t_ping_and_errors, t_plain_call, t_retransmit, t_tcp, t_sdes_srtp_to_rtp,
                 t_sdes_srtp_to_srtp_other_suite, t_sdes_offer_lists, t_hold_resume_rekey,
-                t_rtp_bleed, t_strict_source, t_srtp_bleed_needs_key, t_many_calls]
+                t_rtp_bleed, t_strict_source, t_srtp_bleed_needs_key, t_ctl_calls,
+                t_many_calls]
 OWN_CASES = [t_ports_exhausted, t_timeout, t_shutdown_clean, t_module_absent,
              t_config_errors]
 
