@@ -117,7 +117,8 @@ void media_side_free(struct media_side *m, struct relay *r, struct port_pool *po
 	for (int i = 0; i < COMP_COUNT; i++) {
 		if (!m->sock[i])
 			continue;
-		ports_release(pool, m->sock[i]->port);
+		if (!m->sock[i]->pool)
+			ports_release(pool, m->sock[i]->port);	/* else the relay does, on close */
 		relay_sock_close(r, m->sock[i]);
 	}
 	if (m->in_on)

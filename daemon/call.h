@@ -57,6 +57,7 @@ struct stream_stats {
 };
 
 struct media_side;
+struct port_pool;
 
 /* One local UDP socket. Freed only after io_uring has reported its last completion. */
 struct msock {
@@ -67,6 +68,8 @@ struct msock {
 	bool dead;		/* its stream is gone; free on the final completion */
 	struct media_side *side;
 	struct msock *next_rearm;
+	struct port_pool *pool;	/* its port goes back here when the fd is closed */
+	struct msock *prev_closing, *next_closing;	/* dead, waiting for its last completion */
 };
 
 struct peer {

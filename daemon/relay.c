@@ -9,6 +9,7 @@
 
 #include "log.h"
 #include "packet.h"
+#include "ports.h"
 #include "relay.h"
 
 struct send_slot {
@@ -122,7 +123,7 @@ static void arm(struct relay *r, struct msock *s)
 struct msock *relay_sock_new(struct relay *r, int fd, uint16_t port, uint8_t comp,
 			     struct media_side *side)
 {
-	struct msock *s = aligned_alloc(16, sizeof(*s));
+	struct msock *s = aligned_alloc(16, (sizeof(*s) + 15) & ~(size_t)15);
 
 	if (!s)
 		return NULL;
@@ -133,6 +134,28 @@ struct msock *relay_sock_new(struct relay *r, int fd, uint16_t port, uint8_t com
 	s->side = side;
 	arm(r, s);
 	return s;
+}
+
+/* The fd really goes: close it and give its port back. */
+static void sock_release(struct msock *s)
+{
+	if (s->fd < 0)
+		return;
+	close(s->fd);
+	s->fd = -1;
+	if (s->pool)
+		ports_release(s->pool, s->port);
+}
+
+static void closing_unlink(struct relay *r, struct msock *s)
+{
+	if (s->prev_closing)
+		s->prev_closing->next_closing = s->next_closing;
+	else if (r->closing == s)
+		r->closing = s->next_closing;
+	if (s->next_closing)
+		s->next_closing->prev_closing = s->prev_closing;
+	s->prev_closing = s->next_closing = NULL;
 }
 
 void relay_sock_close(struct relay *r, struct msock *s)
@@ -150,18 +173,38 @@ void relay_sock_close(struct relay *r, struct msock *s)
 
 		io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)s | EV_MEDIA, 0);
 		io_uring_sqe_set_data64(sqe, EV_IGNORE);
+		s->next_closing = r->closing;
+		if (r->closing)
+			r->closing->prev_closing = s;
+		r->closing = s;
 		return;
 	}
 	/* Not armed (waiting for buffers): queued sends must reach the kernel first. */
 	io_uring_submit(&r->ring);
-	close(s->fd);
-	s->fd = -1;
+	sock_release(s);
 	for (struct msock **pp = &r->rearm; *pp; pp = &(*pp)->next_rearm)
 		if (*pp == s) {
 			*pp = s->next_rearm;
 			break;
 		}
 	free(s);
+}
+
+void relay_flush_closing(struct relay *r)
+{
+	io_uring_submit(&r->ring);	/* queued sends and cancels first */
+	for (struct msock *s = r->closing; s; s = s->next_closing) {
+		struct io_uring_sync_cancel_reg reg = {
+			.addr = (uint64_t)(uintptr_t)s | EV_MEDIA,
+			.timeout = { .tv_sec = -1, .tv_nsec = -1 },
+		};
+
+		if (s->fd < 0)
+			continue;
+		/* -ENOENT: the cancel queued earlier already did it. Either way it is done. */
+		io_uring_register_sync_cancel(&r->ring, &reg);
+		sock_release(s);
+	}
 }
 
 int relay_send_now(int fd, const void *buf, size_t len, const struct sockaddr_storage *to)
@@ -260,7 +303,8 @@ static void complete(struct relay *r, struct io_uring_cqe *cqe, double now, unsi
 			break;
 		s->armed = false;
 		if (s->dead) {
-			close(s->fd);
+			closing_unlink(r, s);
+			sock_release(s);
 			free(s);
 		} else if (cqe->res == -ENOBUFS) {
 			r->stats.no_buffers++;

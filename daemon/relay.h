@@ -44,6 +44,7 @@ struct relay {
 	uint16_t bgid;
 	struct send_slot *slots;	/* per buffer id: the sendmsg in flight */
 	struct msock *rearm;	/* sockets whose multishot ended for want of buffers */
+	struct msock *closing;	/* closed sockets whose receive is being cancelled */
 	unsigned int inflight_sends;
 	struct relay_stats stats;
 	void (*tick)(struct relay *r, void *arg);	/* every second */
@@ -64,8 +65,14 @@ void relay_exit(struct relay *r);
 /* Creates a socket record for fd and starts receiving on it. */
 struct msock *relay_sock_new(struct relay *r, int fd, uint16_t port, uint8_t comp,
 			     struct media_side *side);
-/* Stops receiving and closes; the record is freed when io_uring lets go of it. */
+/*
+ * Stops receiving and closes; the record is freed when io_uring lets go of it, and the
+ * socket's port goes back to s->pool (if set) once the fd is really closed.
+ */
 void relay_sock_close(struct relay *r, struct msock *s);
+/* Finishes every pending close now (synchronous cancels), so that their ports are free
+ * again; for when the port range runs out. */
+void relay_flush_closing(struct relay *r);
 /* Gets an SQE, flushing the queue to the kernel if it is full. */
 struct io_uring_sqe *relay_sqe(struct relay *r);
 /* Submits what is queued and handles the completions that are there (waiting for at least

@@ -178,6 +178,11 @@ static int side_sockets(struct srtprelayd *d, struct media_side *m, const struct
 	if (m->sock[COMP_RTP])
 		return 0;
 	err = ports_alloc(&d->ports, &ifc->local, true, fd, &port);
+	if (err == -EADDRNOTAVAIL && d->relay.closing) {
+		/* Ports of calls just deleted wait for their sockets' cancels: finish those. */
+		relay_flush_closing(&d->relay);
+		err = ports_alloc(&d->ports, &ifc->local, true, fd, &port);
+	}
 	if (err)
 		return err;
 	m->sock[COMP_RTP] = relay_sock_new(&d->relay, fd[0], port, COMP_RTP, m);
@@ -194,6 +199,7 @@ static int side_sockets(struct srtprelayd *d, struct media_side *m, const struct
 		ports_release(&d->ports, (uint16_t)(port + 1));
 		return -ENOMEM;
 	}
+	m->sock[COMP_RTP]->pool = m->sock[COMP_RTCP]->pool = &d->ports;
 	m->local = ifc->local;
 	m->advertised = ifc->advertised;
 	return 0;
