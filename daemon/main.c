@@ -97,8 +97,6 @@ int main(int argc, char **argv)
 	}
 	log_setup(d->cfg.log_level, d->cfg.log_stderr || d->cfg.foreground);
 	/* Accepted so that existing configurations load, but not there yet: say so. */
-	if (d->cfg.listen_http.ss_family)
-		log_warn("ignoring --listen-http: the metrics endpoint is not implemented yet");
 	if (d->cfg.dtls_cert[0])
 		log_warn("ignoring --dtls-certificate: DTLS-SRTP is not implemented yet");
 	if (!d->cfg.foreground && daemon(0, 0) < 0) {

@@ -284,28 +284,10 @@ static void cmd_statistics(struct srtprelayd *d, struct strbuf *reply)
 #undef X
 		"unknown",
 	};
-	struct stream_stats tot[COMP_COUNT], live = { 0 };
-	unsigned int streams = 0, kernel_streams = 0;
+	struct daemon_totals t;
 
-	for (struct call *c = d->calls.head; c; c = c->next) {
-		session_call_sync(d, c);
-		call_totals(c, tot);
-		for (int k = 0; k < COMP_COUNT; k++) {
-			live.packets += tot[k].packets;
-			live.bytes += tot[k].bytes;
-			for (int r = 0; r < DROP_COUNT; r++)
-				live.drops[r] += tot[k].drops[r];
-		}
-		for (unsigned int l = 0; l < c->n_legs; l++)
-			for (unsigned int i = 0; i < c->leg[l].n_media; i++) {
-				const struct media_side *m = c->leg[l].media[i];
-
-				if (!m || !m->sock[COMP_RTP])
-					continue;
-				streams++;
-				kernel_streams += m->kernel;
-			}
-	}
+	/* Counters of offloaded streams are at most a second old (kernel_tick). */
+	daemon_totals(d, &t);
 	be_dict(reply);
 	be_kstr(reply, "result", "ok");
 	be_str(reply, "statistics");
@@ -316,9 +298,9 @@ static void cmd_statistics(struct srtprelayd *d, struct strbuf *reply)
 	be_kint(reply, "sessionstotal", (long long)d->calls.created_total);
 	be_kint(reply, "sessionsdeleted", (long long)d->calls.deleted_total);
 	be_kint(reply, "sessionstimedout", (long long)d->calls.timeout_total);
-	be_kint(reply, "streams", streams);
-	be_kint(reply, "streamskernel", kernel_streams);
-	be_kint(reply, "streamsuserspace", streams - kernel_streams);
+	be_kint(reply, "streams", t.streams);
+	be_kint(reply, "streamskernel", t.kernel_streams);
+	be_kint(reply, "streamsuserspace", t.streams - t.kernel_streams);
 	be_kint(reply, "portsused", d->ports.used);
 	be_kint(reply, "portstotal", ports_total(&d->ports));
 	be_kstr(reply, "mode", d->kern ? "kernel" : "userspace");
@@ -326,13 +308,12 @@ static void cmd_statistics(struct srtprelayd *d, struct strbuf *reply)
 	be_end(reply);
 	be_str(reply, "totalstatistics");
 	be_dict(reply);
-	be_kint(reply, "packets", (long long)(live.packets + d->calls.closed.packets));
-	be_kint(reply, "bytes", (long long)(live.bytes + d->calls.closed.bytes));
+	be_kint(reply, "packets", (long long)t.all.packets);
+	be_kint(reply, "bytes", (long long)t.all.bytes);
 	be_str(reply, "drops");
 	be_dict(reply);
 	for (int r = 0; r < DROP_COUNT; r++)
-		be_kint(reply, drop_name((unsigned int)r),
-			(long long)(live.drops[r] + d->calls.closed.drops[r]));
+		be_kint(reply, drop_name((unsigned int)r), (long long)t.all.drops[r]);
 	be_end(reply);
 	be_kint(reply, "relay_rx", (long long)d->relay.stats.rx);
 	be_kint(reply, "relay_tx", (long long)d->relay.stats.tx);

@@ -16,6 +16,7 @@
 #include "bencode.h"
 #include "daemon.h"
 #include "log.h"
+#include "metrics.h"
 #include "ng.h"
 #include "ng_cache.h"
 #include "ng_req.h"
@@ -28,7 +29,10 @@
 #define NG_TCP_CONNS 64
 #define NG_CACHE_SECONDS 30	/* a reply is kept 30 to 60 s */
 
-enum ng_sock_kind { NGS_UDP, NGS_LISTEN, NGS_CONN };
+/* ng over UDP, ng over TCP (listener, connection), metrics over HTTP (listener, connection). */
+enum ng_sock_kind { NGS_UDP, NGS_LISTEN, NGS_CONN, NGS_HTTP_LISTEN, NGS_HTTP_CONN };
+
+#define HTTP_REQUEST_MAX 8192
 
 struct ng_sock {
 	struct relay_hook hook;	/* first: the ring hands us back this pointer */
@@ -91,7 +95,7 @@ static void sock_close(struct ng_server *srv, struct ng_sock *s)
 	if (s->closing)
 		return;
 	s->closing = true;
-	if (s->kind == NGS_CONN)
+	if (s->kind == NGS_CONN || s->kind == NGS_HTTP_CONN)
 		srv->n_conns--;
 	if (s->armed) {
 		sqe = relay_sqe(&srv->d->relay);
@@ -182,7 +186,7 @@ static void listen_readable(struct ng_server *srv, struct ng_sock *s)
 			close(fd);
 			continue;
 		}
-		c = sock_new(srv, NGS_CONN, fd);
+		c = sock_new(srv, s->kind == NGS_HTTP_LISTEN ? NGS_HTTP_CONN : NGS_CONN, fd);
 		if (!c) {
 			close(fd);
 			continue;
@@ -227,6 +231,48 @@ static bool conn_messages(struct ng_server *srv, struct ng_sock *s)
 	return true;
 }
 
+/*
+ * One HTTP request per connection: GET /metrics gets the Prometheus text, anything else a
+ * short error; the connection closes after the reply. Returns false to close, true to wait
+ * for the rest of the request.
+ */
+static bool http_request(struct ng_server *srv, struct ng_sock *s)
+{
+	struct strbuf body = STRBUF_INIT, *out = &srv->reply;
+	const char *status = "200 OK";
+	char *end;
+
+	if (s->len + 1 >= HTTP_REQUEST_MAX) {
+		status = "431 Request Header Fields Too Large";
+	} else {
+		s->buf[s->len] = '\0';
+		end = strstr(s->buf, "\r\n\r\n");
+		if (!end)
+			end = strstr(s->buf, "\n\n");
+		if (!end)
+			return true;
+		if (strncmp(s->buf, "GET ", 4) && strncmp(s->buf, "HEAD ", 5))
+			status = "405 Method Not Allowed";
+		else if (strncmp(strchr(s->buf, ' ') + 1, "/metrics ", 9) &&
+			 strncmp(strchr(s->buf, ' ') + 1, "/metrics?", 9))
+			status = "404 Not Found";
+	}
+	if (status[0] == '2')
+		metrics_render(srv->d, &body);
+	else
+		sb_addf(&body, "%s\n", status);
+	sb_reset(out);
+	sb_addf(out, "HTTP/1.1 %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+		"Connection: close\r\n\r\n", status, status[0] == '2' ?
+		"text/plain; version=0.0.4; charset=utf-8" : "text/plain", body.len);
+	if (strncmp(s->buf, "HEAD ", 5))
+		sb_add(out, body.p ? body.p : "", body.len);
+	sb_free(&body);
+	if (!out->oom && send(s->fd, out->p, out->len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		log_ratelimited(&ng_limit, LOG_INFO, "metrics reply: %s", strerror(errno));
+	return false;
+}
+
 static void conn_readable(struct ng_server *srv, struct ng_sock *s)
 {
 	for (;;) {
@@ -237,11 +283,14 @@ static void conn_readable(struct ng_server *srv, struct ng_sock *s)
 			if (!s->buf)
 				goto close;
 		}
-		if (s->len >= NG_TCP_MAX) {
-			log_ratelimited(&ng_limit, LOG_WARNING, "ng: TCP message too long");
+		if (s->len + 1 >= (s->kind == NGS_HTTP_CONN ? HTTP_REQUEST_MAX : NG_TCP_MAX)) {
+			if (s->kind == NGS_HTTP_CONN)
+				http_request(srv, s);	/* 431 */
+			else
+				log_ratelimited(&ng_limit, LOG_WARNING, "ng: TCP message too long");
 			goto close;
 		}
-		n = recv(s->fd, s->buf + s->len, NG_TCP_MAX - s->len, MSG_DONTWAIT);
+		n = recv(s->fd, s->buf + s->len, NG_TCP_MAX - s->len - 1, MSG_DONTWAIT);
 		if (n == 0)
 			goto close;
 		if (n < 0) {
@@ -250,7 +299,7 @@ static void conn_readable(struct ng_server *srv, struct ng_sock *s)
 			goto close;
 		}
 		s->len += (size_t)n;
-		if (!conn_messages(srv, s))
+		if (s->kind == NGS_HTTP_CONN ? !http_request(srv, s) : !conn_messages(srv, s))
 			goto close;
 	}
 close:
@@ -272,7 +321,7 @@ static void sock_complete(struct relay *r, struct relay_hook *h, struct io_uring
 	if (cqe->res > 0) {
 		if (s->kind == NGS_UDP)
 			udp_readable(srv, s);
-		else if (s->kind == NGS_LISTEN)
+		else if (s->kind == NGS_LISTEN || s->kind == NGS_HTTP_LISTEN)
 			listen_readable(srv, s);
 		else
 			conn_readable(srv, s);
@@ -343,6 +392,17 @@ int ng_server_start(struct srtprelayd *d)
 			return fd;
 		}
 		sock_new(srv, NGS_LISTEN, fd);
+	}
+	if (d->cfg.listen_http.ss_family) {
+		fd = bind_socket(&d->cfg.listen_http, SOCK_STREAM);
+		if (fd < 0) {
+			log_err("cannot listen for metrics on %s: %s",
+				config_addr_str(&d->cfg.listen_http, a, sizeof(a)), strerror(-fd));
+			return fd;
+		}
+		sock_new(srv, NGS_HTTP_LISTEN, fd);
+		log_notice("Prometheus metrics on http://%s/metrics",
+			   config_addr_str(&d->cfg.listen_http, a, sizeof(a)));
 	}
 	log_notice("ng control on %s (UDP and TCP)",
 		   config_addr_str(&d->cfg.listen_ng, a, sizeof(a)));

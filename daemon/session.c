@@ -864,3 +864,29 @@ void session_tick(struct srtprelayd *d)
 		session_call_delete(d, c);
 	}
 }
+
+void daemon_totals(struct srtprelayd *d, struct daemon_totals *t)
+{
+	struct stream_stats tot[COMP_COUNT];
+
+	memset(t, 0, sizeof(*t));
+	t->all = d->calls.closed;
+	for (const struct call *c = d->calls.head; c; c = c->next) {
+		call_totals(c, tot);
+		for (int k = 0; k < COMP_COUNT; k++) {
+			t->all.packets += tot[k].packets;
+			t->all.bytes += tot[k].bytes;
+			for (int r = 0; r < DROP_COUNT; r++)
+				t->all.drops[r] += tot[k].drops[r];
+		}
+		for (unsigned int l = 0; l < c->n_legs; l++)
+			for (unsigned int i = 0; i < c->leg[l].n_media; i++) {
+				const struct media_side *m = c->leg[l].media[i];
+
+				if (!m || !m->sock[COMP_RTP])
+					continue;
+				t->streams++;
+				t->kernel_streams += m->kernel;
+			}
+	}
+}

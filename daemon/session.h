@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "call.h"
 #include "strbuf.h"
 
 struct srtprelayd;
@@ -27,6 +28,12 @@ void session_call_sync(struct srtprelayd *d, struct call *c);
 void session_call_stop(struct srtprelayd *d, struct call *c);
 /* Stops and frees the call. */
 void session_call_delete(struct srtprelayd *d, struct call *c);
+/* Everything relayed since start (live and ended calls), and the streams by mode. */
+struct daemon_totals {
+	struct stream_stats all;
+	unsigned int streams, kernel_streams;
+};
+void daemon_totals(struct srtprelayd *d, struct daemon_totals *t);
 /* Once a second: timeouts. */
 void session_tick(struct srtprelayd *d);
 

@@ -537,6 +537,55 @@ def t_module_absent(build):
     check(rc == 0, "exit %s" % rc)
 
 
+def t_metrics(build):
+    """--listen-http: Prometheus text at /metrics whose counters move with a call."""
+    import urllib.request
+    import urllib.error
+    port = free_range(2)[0]
+    d = Daemon(build, "--listen-http=127.0.0.1:%d" % port)
+    a, b = Endpoint(), Endpoint()
+    url = "http://127.0.0.1:%d/metrics" % port
+
+    def scrape():
+        with urllib.request.urlopen(url, timeout=3) as r:
+            check(r.status == 200 and r.headers["Content-Type"].startswith(
+                "text/plain; version=0.0.4"), r.headers)
+            text = r.read().decode()
+        vals = {}
+        for line in text.splitlines():
+            if line and not line.startswith("#"):
+                k, v = line.rsplit(" ", 1)
+                vals[k] = float(v)
+        return vals
+
+    try:
+        m0 = scrape()
+        to_b, to_a, _, _ = plain_call(d, a, b, "met1")
+        media_both_ways(a, b, to_b, to_a, n=25)
+        m1 = scrape()
+        check(m1["srtprelay_calls"] == 1 and m0["srtprelay_calls"] == 0, m1)
+        check(m1["srtprelay_packets_total"] - m0["srtprelay_packets_total"] == 50, m1)
+        check(m1['srtprelay_ng_requests_total{command="offer",result="ok"}'] == 1, m1)
+        check(m1['srtprelay_streams{mode="userspace"}'] == 2, m1)
+        check(m1["srtprelay_ports_used"] == 4, m1)
+        check('srtprelay_drops_total{reason="bad_source"}' in m1, sorted(m1))
+        try:
+            urllib.request.urlopen("http://127.0.0.1:%d/other" % port, timeout=3)
+            check(False, "/other answered 200")
+        except urllib.error.HTTPError as e:
+            check(e.code == 404, e.code)
+        ok(d.ng.call("delete", call_id="met1"))
+        m2 = scrape()
+        check(m2["srtprelay_calls"] == 0 and m2["srtprelay_packets_total"] ==
+              m1["srtprelay_packets_total"], m2)
+        check(m2['srtprelay_calls_total{event="deleted"}'] == 1, m2)
+    finally:
+        a.close()
+        b.close()
+        rc, log = d.stop()
+    check(rc == 0, "exit %s" % rc)
+
+
 def t_config_errors(build):
     p = subprocess.run([os.path.join(build, "srtprelayd"), "--port-min=5000", "--port-max=4000",
                         "--interface=127.0.0.1", "--foreground"], capture_output=True,
@@ -551,7 +600,7 @@ DAEMON_CASES = [t_ping_and_errors, t_plain_call, t_retransmit, t_tcp, t_sdes_srt
                 t_sdes_srtp_to_srtp_other_suite, t_sdes_offer_lists, t_hold_resume_rekey,
                 t_rtp_bleed, t_strict_source, t_srtp_bleed_needs_key, t_ctl_calls,
                 t_many_calls]
-OWN_CASES = [t_ports_exhausted, t_timeout, t_shutdown_clean, t_module_absent,
+OWN_CASES = [t_ports_exhausted, t_timeout, t_shutdown_clean, t_module_absent, t_metrics,
              t_config_errors]
 
 

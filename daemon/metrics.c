@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Prometheus text exposition (version 0.0.4) of the daemon's counters, served at /metrics on
+ * --listen-http (ng_server.c does the HTTP). Names follow Prometheus conventions: a
+ * srtprelay_ prefix, _total for counters, base units, labels for the dimensions.
+ */
+#include "daemon.h"
+#include "log.h"
+#include "metrics.h"
+#include "session.h"
+
+static void head(struct strbuf *sb, const char *name, const char *type, const char *help)
+{
+	sb_addf(sb, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+void metrics_render(struct srtprelayd *d, struct strbuf *sb)
+{
+	static const char *const cmds[NGI_COUNT] = {
+#define X(e, s) s,
+		NG_COMMANDS(X)
+#undef X
+		"unknown",
+	};
+	struct daemon_totals t;
+
+	daemon_totals(d, &t);
+	head(sb, "srtprelay_calls", "gauge", "Calls now.");
+	sb_addf(sb, "srtprelay_calls %u\n", d->calls.count);
+	head(sb, "srtprelay_calls_total", "counter", "Calls by how they ended (created: all).");
+	sb_addf(sb, "srtprelay_calls_total{event=\"created\"} %llu\n",
+		(unsigned long long)d->calls.created_total);
+	sb_addf(sb, "srtprelay_calls_total{event=\"deleted\"} %llu\n",
+		(unsigned long long)(d->calls.deleted_total - d->calls.timeout_total));
+	sb_addf(sb, "srtprelay_calls_total{event=\"timeout\"} %llu\n",
+		(unsigned long long)d->calls.timeout_total);
+	head(sb, "srtprelay_streams", "gauge", "Media streams by who relays them.");
+	sb_addf(sb, "srtprelay_streams{mode=\"kernel\"} %u\n", t.kernel_streams);
+	sb_addf(sb, "srtprelay_streams{mode=\"userspace\"} %u\n", t.streams - t.kernel_streams);
+	head(sb, "srtprelay_packets_total", "counter", "Media packets relayed (kernel and userspace).");
+	sb_addf(sb, "srtprelay_packets_total %llu\n", (unsigned long long)t.all.packets);
+	head(sb, "srtprelay_bytes_total", "counter", "Media bytes relayed, as received.");
+	sb_addf(sb, "srtprelay_bytes_total %llu\n", (unsigned long long)t.all.bytes);
+	head(sb, "srtprelay_drops_total", "counter", "Media packets not relayed, by reason.");
+	for (unsigned int r = 0; r < DROP_COUNT; r++)
+		sb_addf(sb, "srtprelay_drops_total{reason=\"%s\"} %llu\n", drop_name(r),
+			(unsigned long long)t.all.drops[r]);
+	head(sb, "srtprelay_ng_requests_total", "counter", "ng requests by command and result.");
+	for (int i = 0; i < NGI_COUNT; i++)
+		for (int e = 0; e < 2; e++)
+			sb_addf(sb, "srtprelay_ng_requests_total{command=\"%s\",result=\"%s\"} %llu\n",
+				cmds[i], e ? "error" : "ok",
+				(unsigned long long)d->ng_requests[i][e]);
+	head(sb, "srtprelay_ng_retransmits_total", "counter",
+	     "ng requests answered from the retransmit cache.");
+	sb_addf(sb, "srtprelay_ng_retransmits_total %llu\n",
+		(unsigned long long)d->ng_retransmits);
+	head(sb, "srtprelay_ports_used", "gauge", "Media ports held.");
+	sb_addf(sb, "srtprelay_ports_used %u\n", d->ports.used);
+	head(sb, "srtprelay_ports", "gauge", "Media ports in --port-min..--port-max.");
+	sb_addf(sb, "srtprelay_ports %u\n", ports_total(&d->ports));
+	head(sb, "srtprelay_kernel_offload", "gauge", "1 when srtprelay.ko relays streams.");
+	sb_addf(sb, "srtprelay_kernel_offload %d\n", d->kern ? 1 : 0);
+	head(sb, "srtprelay_userspace_packets_total", "counter",
+	     "Datagrams through the userspace relay (io_uring), by what happened.");
+	sb_addf(sb, "srtprelay_userspace_packets_total{event=\"received\"} %llu\n",
+		(unsigned long long)d->relay.stats.rx);
+	sb_addf(sb, "srtprelay_userspace_packets_total{event=\"sent\"} %llu\n",
+		(unsigned long long)d->relay.stats.tx);
+	sb_addf(sb, "srtprelay_userspace_packets_total{event=\"send_error\"} %llu\n",
+		(unsigned long long)d->relay.stats.tx_errors);
+	sb_addf(sb, "srtprelay_userspace_packets_total{event=\"stun\"} %llu\n",
+		(unsigned long long)d->relay.stats.stun);
+	sb_addf(sb, "srtprelay_userspace_packets_total{event=\"dtls\"} %llu\n",
+		(unsigned long long)d->relay.stats.dtls);
+	head(sb, "srtprelay_userspace_buffer_shortages_total", "counter",
+	     "Times a socket's receive stopped for want of buffers.");
+	sb_addf(sb, "srtprelay_userspace_buffer_shortages_total %llu\n",
+		(unsigned long long)d->relay.stats.no_buffers);
+	head(sb, "srtprelay_uptime_seconds", "gauge", "Seconds since start.");
+	sb_addf(sb, "srtprelay_uptime_seconds %.0f\n", now_mono() - d->started);
+}
