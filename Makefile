@@ -3,6 +3,7 @@
 #   make            srtprelayd and srtprelay-ctl
 #   make kmod       srtprelay.ko against KDIR (default: the running kernel's build tree)
 #   make check      every test (see tests/run.sh); VM tests need the kernel packages
+#   make check-debug-kernel  the VM suites on the KASAN/lockdep kernel (slow, not in check)
 #   make bench      benchmarks (not pass/fail)
 #   make install    binaries under PREFIX
 #
@@ -57,7 +58,7 @@ ifneq ($(CTL_SRC),)
 PROGRAMS += $(BUILD)/srtprelay-ctl
 endif
 
-.PHONY: all kmod kmod-clean check check-unit bench install clean fuzz freestanding
+.PHONY: all kmod kmod-clean check check-debug-kernel check-unit bench install clean fuzz freestanding
 all: $(LIBSRTPRELAY) $(PROGRAMS)
 
 $(BUILD)/%.o: %.c

@@ -79,9 +79,15 @@ bench: all $(BENCH_BIN) $(BENCH_TOOLS)
 	@for b in $(BENCH_BIN); do echo "== $$b"; $$b || exit 1; done
 	@for b in tests/bench/bench_*.py; do [ -f "$$b" ] || continue; echo "== $$b"; \
 		BUILD=$(BUILD) python3 $$b || exit 1; done
+	@for b in tests/bench/bench_*.sh; do [ -x "$$b" ] || continue; echo "== $$b"; \
+		BUILD=$(BUILD) $$b || exit 1; done
 
 # --- everything ---
 check-unit: all $(UNIT_BIN) $(KTEST_BIN) freestanding
 
 check: all $(UNIT_BIN) $(KTEST_BIN) freestanding $(FUZZ_BIN)
 	$(Q)BUILD=$(BUILD) tests/run.sh
+
+# The VM suites on ../shared/kernels/6.12-debug (KASAN, lockdep, kmemleak, panic_on_warn).
+check-debug-kernel: all $(KTEST_BIN)
+	$(Q)BUILD=$(BUILD) tests/kmod/debug_kernel.sh
