@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * Load tools for the relay benchmarks (tests/bench/bench_relay.py). SRTP comes from
- * libsrtp2, not from our core, as it would from a real endpoint.
+ * libsrtp2, not from our core, as it would from a real endpoint. Every PORT / DESTPORT may
+ * also be written ADDR:PORT (IPv4); a bare port means 127.0.0.1 (gen: any address).
  *
  *   udpload gen SRCPORT PACKETS SUITE STREAMFILE
- *       STREAMFILE: one line per stream, "DESTPORT KEYHEX" (KEYHEX "-" for plain RTP).
+ *       STREAMFILE: one line per stream, "DESTPORT KEYHEX [DESTADDR]" (KEYHEX "-" for plain
+ *       RTP, DESTADDR 127.0.0.1 when absent).
  *       Builds PACKETS packets round-robin over the streams (each its own SSRC and SEQ),
  *       protecting them beforehand, then sends them from 127.0.0.1:SRCPORT as fast as
  *       sendmmsg goes. Prints "sent N seconds S".
  *   udpload sink PORT SECONDS
- *       Counts datagrams on 127.0.0.1:PORT until 1 s after the last one or SECONDS. Prints
+ *       Counts datagrams on PORT until 1 s after the last one or SECONDS. Prints
  *       "received N seconds S" (S from the first to the last datagram).
  *   udpload fwd PORT DESTPORT SECONDS
  *       The ceiling: recvmmsg on PORT, sendmmsg everything to DESTPORT, nothing else.
@@ -46,12 +48,33 @@ static void die(const char *what)
 	exit(2);
 }
 
-static int udp_socket(int port)
+/* "PORT" or "A.B.C.D:PORT" into a; def is the address when none is given. */
+static void endpoint(const char *s, struct sockaddr_in *a, uint32_t def)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	const char *colon = strchr(s, ':');
+	char addr[32];
+
+	memset(a, 0, sizeof(*a));
+	a->sin_family = AF_INET;
+	a->sin_addr.s_addr = htonl(def);
+	if (colon && (size_t)(colon - s) < sizeof(addr)) {
+		memcpy(addr, s, (size_t)(colon - s));
+		addr[colon - s] = '\0';
+		if (inet_pton(AF_INET, addr, &a->sin_addr) != 1) {
+			fprintf(stderr, "bad address %s\n", s);
+			exit(2);
+		}
+		s = colon + 1;
+	}
+	a->sin_port = htons((uint16_t)atoi(s));
+}
+
+static int udp_socket(const char *where, uint32_t def)
+{
+	struct sockaddr_in a;
 	int fd = socket(AF_INET, SOCK_DGRAM, 0), big = 8 << 20;
 
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	endpoint(where, &a, def);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
 		die("bind");
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
@@ -109,20 +132,21 @@ static int gen(int argc, char **argv)
 
 	if (argc < 6 || !st)
 		return 2;
-	fd = udp_socket(atoi(argv[2]));
+	fd = udp_socket(argv[2], INADDR_ANY);
 	total = atoi(argv[3]);
 	f = fopen(argv[5], "r");
 	if (!f)
 		die(argv[5]);
 	while (fgets(line, sizeof(line), f) && nstreams < MAX_STREAMS) {
-		char hex[200];
+		char hex[200], addr[32] = "127.0.0.1";
 		int port;
 
-		if (sscanf(line, "%d %199s", &port, hex) != 2)
+		if (sscanf(line, "%d %199s %31s", &port, hex, addr) < 2)
 			continue;
 		st[nstreams].to.sin_family = AF_INET;
 		st[nstreams].to.sin_port = htons((uint16_t)port);
-		st[nstreams].to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		if (inet_pton(AF_INET, addr, &st[nstreams].to.sin_addr) != 1)
+			die("stream address");
 		st[nstreams].ssrc = 0x10000000u + (uint32_t)nstreams;
 		st[nstreams].seq = (uint16_t)(nstreams * 13);
 		st[nstreams].srtp = srtp_session(argv[4], hex, st[nstreams].ssrc);
@@ -239,7 +263,7 @@ int main(int argc, char **argv)
 		return gen(argc, argv);
 	}
 	if (argc >= 4 && !strcmp(argv[1], "sink")) {
-		int fd = udp_socket(atoi(argv[2]));
+		int fd = udp_socket(argv[2], INADDR_LOOPBACK);
 
 		printf("ready\n");
 		fflush(stdout);
@@ -248,11 +272,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc >= 5 && !strcmp(argv[1], "fwd")) {
-		int fd = udp_socket(atoi(argv[2]));
-		struct sockaddr_in to = { .sin_family = AF_INET,
-					  .sin_port = htons((uint16_t)atoi(argv[3])) };
+		int fd = udp_socket(argv[2], INADDR_LOOPBACK);
+		struct sockaddr_in to;
 
-		to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		endpoint(argv[3], &to, INADDR_LOOPBACK);
 		printf("ready\n");
 		fflush(stdout);
 		n = drain(fd, atof(argv[4]), 1.5, fd, &to, &first, &last);
