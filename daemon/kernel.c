@@ -55,26 +55,12 @@ struct kernel {
 	struct log_limit limit;
 };
 
-static uint16_t local_port(const struct sockaddr_storage *ss)
-{
-	return ntohs(ss->ss_family == AF_INET6 ? ((const struct sockaddr_in6 *)ss)->sin6_port :
-						 ((const struct sockaddr_in *)ss)->sin_port);
-}
-
-static void set_port(struct sockaddr_storage *ss, uint16_t port)
-{
-	if (ss->ss_family == AF_INET6)
-		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
-	else
-		((struct sockaddr_in *)ss)->sin_port = htons(port);
-}
-
 /* The local address of one of m's sockets. */
 static struct sockaddr_storage *sock_addr(const struct media_side *m, unsigned int comp,
 					  struct sockaddr_storage *out)
 {
 	*out = m->local;
-	set_port(out, m->sock[comp]->port);
+	addr_set_port(out, m->sock[comp]->port);
 	return out;
 }
 
@@ -145,32 +131,22 @@ static bool crypto_from(struct kflow_crypto *kc, const struct srtp_policy *pol,
 	return true;
 }
 
-/* Where y's endpoint gets component comp, as packet.c would send it. */
-static const struct sockaddr_storage *dest_of(const struct media_side *y, unsigned int comp)
-{
-	const struct peer *p = &y->peer[y->rtcp_mux ? COMP_RTP : comp];
-
-	if (p->confirmed || p->learned.ss_family)
-		return &p->learned;
-	return addr_usable(&p->sdp) ? &p->sdp : NULL;
-}
-
 /* The flow for what x's endpoint sends on component comp; false if it cannot be built. */
 static bool build_flow(const struct media_side *x, unsigned int comp, uint64_t cookie,
 		       struct kflow *f)
 {
 	const struct media_side *y = x->other;
 	const struct peer *src = &x->peer[comp];
-	const struct sockaddr_storage *to = dest_of(y, comp);
+	const struct sockaddr_storage *to = packet_destination(y, comp);
 	const struct msock *out = y->sock[y->rtcp_mux ? COMP_RTP : comp];
 
 	if (!x->sock[comp] || !out || !to || !src->confirmed)
 		return false;
 	kflow_init(f);
 	f->local = x->local;
-	set_port(&f->local, x->sock[comp]->port);
+	addr_set_port(&f->local, x->sock[comp]->port);
 	f->source = y->local;
-	set_port(&f->source, out->port);
+	addr_set_port(&f->source, out->port);
 	f->peer = *to;
 	f->expect = src->learned;
 	f->media = x->rtcp_mux ? SRTPRELAY_MEDIA_MUX :
@@ -316,7 +292,7 @@ struct dump_ctx {
 static int dump_one(const struct kflow *f, void *arg)
 {
 	struct dump_ctx *ctx = arg;
-	uint16_t port = local_port(&f->local);
+	uint16_t port = addr_port(&f->local);
 	struct media_side **s = slot(ctx->d, port);
 	unsigned int timeout = ctx->d->cfg.timeout ? ctx->d->cfg.timeout : ORPHAN_DEFAULT_TIMEOUT;
 
@@ -352,7 +328,7 @@ static void orphan_remove(struct srtprelayd *d, const struct sockaddr_storage *l
 		if (!addr_equal(&o->local, local))
 			continue;
 		kflow_del(&k->nl, local);
-		ports_release(&d->ports, local_port(local));
+		ports_release(&d->ports, addr_port(local));
 		log_notice("kernel flow %s from an earlier run went silent: removed",
 			   config_addr_str(local, a, sizeof(a)));
 		*pp = o->next;
@@ -385,7 +361,7 @@ static int adopt_one(const struct kflow *f, void *arg)
 	struct srtprelayd *d = arg;
 	struct orphan *o;
 
-	if (!ports_reserve(&d->ports, local_port(&f->local)))
+	if (!ports_reserve(&d->ports, addr_port(&f->local)))
 		return 0;	/* outside our range now: leave it to its owner */
 	o = calloc(1, sizeof(*o));
 	if (!o)
@@ -458,7 +434,7 @@ void kernel_stop(struct srtprelayd *d)
 		struct orphan *o = k->orphans;
 
 		k->orphans = o->next;
-		ports_release(&d->ports, local_port(&o->local));
+		ports_release(&d->ports, addr_port(&o->local));
 		free(o);
 	}
 	if (k->rule && srtprelay_nft_remove(err, sizeof(err)))

@@ -19,6 +19,7 @@
 #include "ng.h"
 #include "ng_req.h"
 #include "options.h"
+#include "packet.h"
 #include "session.h"
 
 #define NG_MAX_NODES 4096	/* bencode values in one request */
@@ -37,23 +38,17 @@ static void put_endpoint(struct strbuf *sb, const char *key, const struct sockad
 {
 	char a[INET6_ADDRSTRLEN] = "";
 	const void *addr;
-	uint16_t port;
 
 	if (ss->ss_family != AF_INET && ss->ss_family != AF_INET6)
 		return;
-	if (ss->ss_family == AF_INET6) {
-		addr = &((const struct sockaddr_in6 *)ss)->sin6_addr;
-		port = ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
-	} else {
-		addr = &((const struct sockaddr_in *)ss)->sin_addr;
-		port = ntohs(((const struct sockaddr_in *)ss)->sin_port);
-	}
+	addr = ss->ss_family == AF_INET6 ? (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr :
+					    (const void *)&((const struct sockaddr_in *)ss)->sin_addr;
 	inet_ntop(ss->ss_family, addr, a, sizeof(a));
 	be_str(sb, key);
 	be_dict(sb);
 	be_kstr(sb, "family", ss->ss_family == AF_INET6 ? "IPv6" : "IPv4");
 	be_kstr(sb, "address", a);
-	be_kint(sb, "port", port);
+	be_kint(sb, "port", addr_port(ss));
 	be_end(sb);
 }
 

@@ -46,14 +46,27 @@ socklen_t addr_len(const struct sockaddr_storage *ss)
 	return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 }
 
+uint16_t addr_port(const struct sockaddr_storage *ss)
+{
+	return ntohs(ss->ss_family == AF_INET6 ? ((const struct sockaddr_in6 *)ss)->sin6_port :
+						 ((const struct sockaddr_in *)ss)->sin_port);
+}
+
+void addr_set_port(struct sockaddr_storage *ss, uint16_t port)
+{
+	if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+	else
+		((struct sockaddr_in *)ss)->sin_port = htons(port);
+}
+
 static int drop(struct media_side *x, unsigned int comp, enum drop_reason r)
 {
 	x->stats[comp].drops[r]++;
 	return -1 - (int)r;
 }
 
-/* Where to send to side y's endpoint for component comp. */
-static const struct sockaddr_storage *destination(const struct media_side *y, unsigned int comp)
+const struct sockaddr_storage *packet_destination(const struct media_side *y, unsigned int comp)
 {
 	const struct peer *p = &y->peer[y->rtcp_mux ? COMP_RTP : comp];
 
@@ -135,7 +148,7 @@ static int raw_forward(struct media_side *x, struct media_side *y, unsigned int 
 	x->stats[comp].packets++;
 	x->stats[comp].bytes += len;
 	x->last_packet = now;
-	if (!y || y->rejected || !(to = destination(y, comp)) || !y->sock[comp])
+	if (!y || y->rejected || !(to = packet_destination(y, comp)) || !y->sock[comp])
 		return drop(x, comp, DROP_NO_DEST);
 	out->sock = y->sock[comp];
 	out->to = *to;
@@ -195,7 +208,7 @@ int packet_process(struct msock *s, const struct sockaddr_storage *src, uint8_t 
 		x->last_ssrc = (uint32_t)pkt[8] << 24 | (uint32_t)pkt[9] << 16 |
 			       (uint32_t)pkt[10] << 8 | pkt[11];
 
-	if (!y || y->rejected || !(to = destination(y, comp)))
+	if (!y || y->rejected || !(to = packet_destination(y, comp)))
 		return drop(x, comp, DROP_NO_DEST);
 	if (y->out_on) {
 		err = comp == COMP_RTCP ? srtp_rtcp_protect(&y->out, pkt, len, cap) :

@@ -37,5 +37,11 @@ bool addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage 
 /* True if ss has a family, a non-zero port and a specified address. */
 bool addr_usable(const struct sockaddr_storage *ss);
 socklen_t addr_len(const struct sockaddr_storage *ss);
+/* The port of an AF_INET / AF_INET6 address, in host order; setting it. */
+uint16_t addr_port(const struct sockaddr_storage *ss);
+void addr_set_port(struct sockaddr_storage *ss, uint16_t port);
+/* Where side y's endpoint gets component comp: the learned address, else its SDP one;
+ * NULL when neither is usable. */
+const struct sockaddr_storage *packet_destination(const struct media_side *y, unsigned int comp);
 
 #endif

@@ -91,39 +91,19 @@ static bool copy_str(char *dst, size_t size, struct sdp_str s)
 static bool to_sockaddr(struct sdp_str a, int family, uint16_t port, struct sockaddr_storage *ss)
 {
 	char buf[INET6_ADDRSTRLEN];
+	void *addr;
+
+	if (family != AF_INET6)
+		family = AF_INET;	/* IP4, or an address type inet_pton will refuse */
+	addr = family == AF_INET6 ? (void *)&((struct sockaddr_in6 *)ss)->sin6_addr :
+				    (void *)&((struct sockaddr_in *)ss)->sin_addr;
 
 	memset(ss, 0, sizeof(*ss));
-	if (!copy_str(buf, sizeof(buf), a))
+	if (!copy_str(buf, sizeof(buf), a) || inet_pton(family, buf, addr) != 1)
 		return false;
-	if (family == AF_INET6) {
-		struct sockaddr_in6 *s6 = (void *)ss;
-
-		if (inet_pton(AF_INET6, buf, &s6->sin6_addr) != 1)
-			return false;
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		return true;
-	}
-	{
-		struct sockaddr_in *s4 = (void *)ss;
-
-		if (inet_pton(AF_INET, buf, &s4->sin_addr) != 1)
-			return false;
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-	}
+	ss->ss_family = (sa_family_t)family;
+	addr_set_port(ss, port);
 	return true;
-}
-
-static const char *addr_text(const struct sockaddr_storage *ss, char *buf, size_t size)
-{
-	const void *a = ss->ss_family == AF_INET6 ?
-				(const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr :
-				(const void *)&((const struct sockaddr_in *)ss)->sin_addr;
-
-	if (!inet_ntop(ss->ss_family, a, buf, (socklen_t)size))
-		snprintf(buf, size, "0.0.0.0");
-	return buf;
 }
 
 static const struct config_iface *pick_iface(const struct config *cfg, struct ng_str name,
@@ -262,12 +242,7 @@ static int side_from_sdp(struct media_side *m, const struct sdp *sdp, const stru
 			return -EINVAL;
 		}
 	} else {
-		uint16_t port = sm->rtcp.present ? sm->rtcp.port : (uint16_t)(sm->port + 1);
-
-		if (rtcp.ss_family == AF_INET6)
-			((struct sockaddr_in6 *)&rtcp)->sin6_port = htons(port);
-		else
-			((struct sockaddr_in *)&rtcp)->sin_port = htons(port);
+		addr_set_port(&rtcp, sm->rtcp.present ? sm->rtcp.port : (uint16_t)(sm->port + 1));
 	}
 	peer_set(&m->peer[COMP_RTP], &rtp);
 	peer_set(&m->peer[COMP_RTCP], &rtcp);
@@ -368,7 +343,8 @@ static int write_sdp(const struct ng_req *req, const struct sdp *in, struct leg 
 		port = y->sock[COMP_RTP]->port;
 		if (!adv)
 			adv = &y->advertised;
-		addr_text(&y->advertised, job.media_addr[i], sizeof(job.media_addr[i]));
+		/* advertised has port 0: the address alone */
+		config_addr_str(&y->advertised, job.media_addr[i], sizeof(job.media_addr[i]));
 		mr->port = port;
 		mr->proto = y->proto;
 		mr->conn_addr = job.media_addr[i];
@@ -395,7 +371,7 @@ static int write_sdp(const struct ng_req *req, const struct sdp *in, struct leg 
 		mr->add = job.add[i];
 	}
 	if (adv) {
-		addr_text(adv, job.addr, sizeof(job.addr));
+		config_addr_str(adv, job.addr, sizeof(job.addr));
 		rw->session_addr = job.addr;
 		rw->session_family = adv->ss_family;
 		if (req->replace_origin) {
