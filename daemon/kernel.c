@@ -72,14 +72,12 @@ static struct media_side **slot(struct srtprelayd *d, uint16_t port)
 }
 
 /* Counters of a dump or get into the side's live kernel counters. */
-static void take_stats(struct srtprelayd *d, struct media_side *m, unsigned int comp,
-		       const struct kflow *f)
+static void take_stats(struct media_side *m, unsigned int comp, const struct kflow *f)
 {
 	const uint64_t *c = f->stats.c;
 	struct stream_stats *k = &m->kcur[comp];
 	double now;
 
-	(void)d;
 	if (!f->stats.present)
 		return;
 	k->packets = c[SRTPRELAY_A_STATS_PACKETS];
@@ -253,7 +251,7 @@ void kernel_remove_side(struct srtprelayd *d, struct media_side *m)
 		if (!m->sock[comp])
 			continue;
 		if (!kflow_get(&k->nl, sock_addr(m, comp, &local), &f))
-			take_stats(d, m, comp, &f);
+			take_stats(m, comp, &f);
 		kflow_del(&k->nl, &local);
 		flow_gone(d, m, comp);
 	}
@@ -277,14 +275,13 @@ void kernel_sync_call(struct srtprelayd *d, struct call *c)
 
 				if (m->sock[comp] &&
 				    !kflow_get(&k->nl, sock_addr(m, comp, &local), &f))
-					take_stats(d, m, comp, &f);
+					take_stats(m, comp, &f);
 			}
 		}
 }
 
 struct dump_ctx {
 	struct srtprelayd *d;
-	double now;
 	struct sockaddr_storage silent[256];
 	unsigned int n_silent;
 };
@@ -301,7 +298,7 @@ static int dump_one(const struct kflow *f, void *arg)
 		unsigned int comp = m->sock[COMP_RTCP] && m->sock[COMP_RTCP]->port == port ?
 				    COMP_RTCP : COMP_RTP;
 
-		take_stats(ctx->d, m, comp, f);
+		take_stats(m, comp, f);
 		return 0;
 	}
 	/* Not one of ours: an orphan of an earlier run (or a stale flow). */
@@ -348,7 +345,6 @@ void kernel_tick(struct srtprelayd *d)
 	if (!ctx)
 		return;
 	ctx->d = d;
-	ctx->now = now_mono();
 	if (kflow_dump(&k->nl, dump_one, ctx) && k->nl.errmsg[0])
 		log_ratelimited(&k->limit, LOG_WARNING, "kernel flow dump: %s", k->nl.errmsg);
 	for (unsigned int i = 0; i < ctx->n_silent; i++)
@@ -443,9 +439,4 @@ void kernel_stop(struct srtprelayd *d)
 	free(k->by_port);
 	free(k);
 	d->kern = NULL;
-}
-
-bool kernel_active(const struct srtprelayd *d)
-{
-	return d->kern != NULL;
 }

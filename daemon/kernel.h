@@ -8,8 +8,6 @@
 #ifndef SRTPRELAY_KERNEL_H
 #define SRTPRELAY_KERNEL_H
 
-#include <stdbool.h>
-
 struct srtprelayd;
 struct call;
 struct media_side;
@@ -26,7 +24,5 @@ void kernel_remove_side(struct srtprelayd *d, struct media_side *m);
 void kernel_sync_call(struct srtprelayd *d, struct call *c);
 /* Once a second: every flow's counters in one dump; silent flows of an earlier run go. */
 void kernel_tick(struct srtprelayd *d);
-/* True when streams are offloaded (the module is there and the rule installed). */
-bool kernel_active(const struct srtprelayd *d);
 
 #endif

@@ -7,6 +7,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "metrics.h"
+#include "ng.h"
 #include "session.h"
 
 static void head(struct strbuf *sb, const char *name, const char *type, const char *help)
@@ -16,12 +17,6 @@ static void head(struct strbuf *sb, const char *name, const char *type, const ch
 
 void metrics_render(struct srtprelayd *d, struct strbuf *sb)
 {
-	static const char *const cmds[NGI_COUNT] = {
-#define X(e, s) s,
-		NG_COMMANDS(X)
-#undef X
-		"unknown",
-	};
 	struct daemon_totals t;
 
 	daemon_totals(d, &t);
@@ -49,7 +44,7 @@ void metrics_render(struct srtprelayd *d, struct strbuf *sb)
 	for (int i = 0; i < NGI_COUNT; i++)
 		for (int e = 0; e < 2; e++)
 			sb_addf(sb, "srtprelay_ng_requests_total{command=\"%s\",result=\"%s\"} %llu\n",
-				cmds[i], e ? "error" : "ok",
+				ng_cmd_name((unsigned int)i), e ? "error" : "ok",
 				(unsigned long long)d->ng_requests[i][e]);
 	head(sb, "srtprelay_ng_retransmits_total", "counter",
 	     "ng requests answered from the retransmit cache.");

@@ -273,12 +273,6 @@ static void cmd_list(struct srtprelayd *d, const struct ng_req *req, struct strb
 
 static void cmd_statistics(struct srtprelayd *d, struct strbuf *reply)
 {
-	static const char *const names[NGI_COUNT] = {
-#define X(e, s) s,
-		NG_COMMANDS(X)
-#undef X
-		"unknown",
-	};
 	struct daemon_totals t;
 
 	/* Counters of offloaded streams are at most a second old (kernel_tick). */
@@ -318,7 +312,7 @@ static void cmd_statistics(struct srtprelayd *d, struct strbuf *reply)
 	be_str(reply, "controlstatistics");
 	be_dict(reply);
 	for (int i = 0; i < NGI_COUNT; i++) {
-		be_str(reply, names[i]);
+		be_str(reply, ng_cmd_name((unsigned int)i));
 		be_dict(reply);
 		be_kint(reply, "ok", (long long)d->ng_requests[i][0]);
 		be_kint(reply, "error", (long long)d->ng_requests[i][1]);
@@ -328,6 +322,18 @@ static void cmd_statistics(struct srtprelayd *d, struct strbuf *reply)
 	be_end(reply);
 	be_end(reply);
 	be_end(reply);
+}
+
+const char *ng_cmd_name(unsigned int i)
+{
+	static const char *const names[NGI_COUNT] = {
+#define X(e, s) s,
+		NG_COMMANDS(X)
+#undef X
+		"unknown",
+	};
+
+	return i < NGI_COUNT ? names[i] : "unknown";
 }
 
 static enum ng_cmd_index cmd_index(enum ng_cmd c)
