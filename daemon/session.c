@@ -32,24 +32,8 @@
 #include "sdes.h"
 #include "sdp.h"
 #include "session.h"
+#include "session_sdp.h"
 #include "srtp_openssl.h"
-
-#define LINE_MAX_LEN 192
-
-/* Everything one offer or answer needs besides the call; static: the daemon has one thread. */
-static struct job {
-	struct sdp sdp;
-	struct sdp_rewrite rw;
-	char addr[INET6_ADDRSTRLEN];
-	char media_addr[SDP_MAX_MEDIA][INET6_ADDRSTRLEN];
-	char lines[SDP_MAX_MEDIA][SDES_MAX_LINES + 1][LINE_MAX_LEN];
-	const char *add[SDP_MAX_MEDIA][SDES_MAX_LINES + 1];
-} job;
-
-static void wipe_job(void)
-{
-	explicit_bzero(job.lines, sizeof(job.lines));
-}
 
 static const char *proto_name(enum ng_proto p)
 {
@@ -318,93 +302,6 @@ static int key_side(struct media_side *m, const struct srtp_policy *in, const st
 	return e ? -EINVAL : 0;
 }
 
-/*
- * The SDP for leg 'to', from 'in' (the other endpoint's SDP). answer: we write an answer,
- * so only our single chosen crypto line goes in.
- */
-static int write_sdp(const struct ng_req *req, const struct sdp *in, struct leg *to,
-		     struct strbuf *out, char *err, size_t errlen)
-{
-	struct sdp_rewrite *rw = &job.rw;
-	const struct sockaddr_storage *adv = NULL;
-	int ret;
-
-	memset(rw, 0, sizeof(*rw));
-	for (unsigned int i = 0; i < in->n_media; i++) {
-		struct media_side *y = to->media[i];
-		struct sdp_media_rw *mr = &rw->media[i];
-		struct strbuf line = STRBUF_INIT;
-		uint16_t port;
-
-		if (!y || !y->sock[COMP_RTP] || in->media[i].port == 0) {
-			mr->reject = true;
-			continue;
-		}
-		port = y->sock[COMP_RTP]->port;
-		if (!adv)
-			adv = &y->advertised;
-		/* advertised has port 0: the address alone */
-		config_addr_str(&y->advertised, job.media_addr[i], sizeof(job.media_addr[i]));
-		mr->port = port;
-		mr->proto = y->proto;
-		mr->conn_addr = job.media_addr[i];
-		mr->conn_family = y->advertised.ss_family;
-		if (y->raw)
-			continue;
-		mr->rtcp = SDP_RTCP_SET;
-		mr->rtcp_port = y->mux_sdp ? port : (uint16_t)(port + 1);
-		mr->rtcp_mux = y->mux_sdp;
-		mr->drop = SDP_DROP_CRYPTO | SDP_DROP_ICE | SDP_DROP_DTLS |
-			   (y->mux_sdp ? 0 : SDP_DROP_RTCP_MUX);
-		for (unsigned int k = 0; y->secure && k < y->sdes.n_ours; k++) {
-			sb_reset(&line);
-			sdes_format_line(&y->sdes.ours[k], &line);
-			if (line.oom || !line.len || line.len >= LINE_MAX_LEN)
-				continue;
-			memcpy(job.lines[i][mr->n_add], line.p, line.len + 1);
-			job.add[i][mr->n_add] = job.lines[i][mr->n_add];
-			mr->n_add++;
-		}
-		if (line.p)
-			explicit_bzero(line.p, line.cap);
-		sb_free(&line);
-		mr->add = job.add[i];
-	}
-	if (adv) {
-		config_addr_str(adv, job.addr, sizeof(job.addr));
-		rw->session_addr = job.addr;
-		rw->session_family = adv->ss_family;
-		if (req->replace_origin) {
-			rw->origin_addr = job.addr;
-			rw->origin_family = adv->ss_family;
-		}
-	}
-	rw->session_drop = SDP_DROP_ICE | SDP_DROP_DTLS;
-	ret = sdp_write(in, rw, out, err, errlen);
-	wipe_job();
-	return ret;
-}
-
-static int parse_sdp(const struct ng_req *req, char *err, size_t errlen)
-{
-	char e[SDP_ERR_MAX];
-
-	if (!req->sdp.len) {
-		snprintf(err, errlen, "No SDP body");
-		return -EINVAL;
-	}
-	if (sdp_parse(&job.sdp, req->sdp.s, req->sdp.len, e, sizeof(e))) {
-		snprintf(err, errlen, "Failed to parse SDP: %s", e);
-		return -EINVAL;
-	}
-	if (job.sdp.n_media > CALL_MAX_MEDIA) {
-		snprintf(err, errlen, "Too many media sections (%u, at most %d)", job.sdp.n_media,
-			 CALL_MAX_MEDIA);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static bool tag_set(struct leg *l, struct ng_str tag)
 {
 	if (!tag.len || tag.len >= CALL_TAG_MAX || l->tag[0])
@@ -477,7 +374,7 @@ int session_offer(struct srtprelayd *d, const struct ng_req *req, struct strbuf 
 		  struct strbuf *warn, char *err, size_t errlen)
 {
 	const struct config_iface *ia, *ib;
-	struct sdp *sdp = &job.sdp;
+	const struct sdp *sdp;
 	const char *bproto;
 	struct call *c;
 	struct leg *a, *b;
@@ -488,9 +385,10 @@ int session_offer(struct srtprelayd *d, const struct ng_req *req, struct strbuf 
 		snprintf(err, errlen, "No from-tag in message");
 		return -EINVAL;
 	}
-	ret = parse_sdp(req, err, errlen);
-	if (!ret)
-		ret = offer_check(&job.sdp, req, err, errlen);
+	sdp = session_sdp_parse(req, err, errlen);
+	if (!sdp)
+		return -EINVAL;
+	ret = offer_check(sdp, req, err, errlen);
 	if (ret)
 		return ret;
 	c = call_find(&d->calls, req->call_id.s, req->call_id.len);
@@ -611,7 +509,7 @@ int session_offer(struct srtprelayd *d, const struct ng_req *req, struct strbuf 
 	if (req->ice == NG_ICE_FORCE || req->ice == NG_ICE_FORCE_RELAY)
 		warnf(warn, "ICE=force is not supported yet: ICE attributes removed", NULL);
 	c->offerer = a == &c->leg[0] ? 0 : 1;
-	ret = write_sdp(req, sdp, b, out, err, errlen);
+	ret = session_sdp_write(req, sdp, b, out, err, errlen);
 	if (ret)
 		goto fail;
 	for (unsigned int i = 0; i < a->n_media; i++)
@@ -728,7 +626,7 @@ static int answer_media(struct media_side *y, const struct sdp *sdp, const struc
 int session_answer(struct srtprelayd *d, const struct ng_req *req, struct strbuf *out,
 		   struct strbuf *warn, char *err, size_t errlen)
 {
-	struct sdp *sdp = &job.sdp;
+	const struct sdp *sdp;
 	struct call *c;
 	struct leg *a, *b;
 	int ret;
@@ -753,9 +651,9 @@ int session_answer(struct srtprelayd *d, const struct ng_req *req, struct strbuf
 	else if (!call_leg(c, req->to_tag.s, req->to_tag.len))
 		warnf(warn, "to-tag differs from the one seen before (forked call?): "
 		      "answer taken for the existing leg", NULL);
-	ret = parse_sdp(req, err, errlen);
-	if (ret)
-		return ret;
+	sdp = session_sdp_parse(req, err, errlen);
+	if (!sdp)
+		return -EINVAL;
 	if (sdp->n_media > b->n_media) {
 		snprintf(err, errlen, "Answer has %u media sections, the offer had %u",
 			 sdp->n_media, b->n_media);
@@ -770,7 +668,7 @@ int session_answer(struct srtprelayd *d, const struct ng_req *req, struct strbuf
 		if (ret)
 			return ret;
 	}
-	ret = write_sdp(req, sdp, a, out, err, errlen);
+	ret = session_sdp_write(req, sdp, a, out, err, errlen);
 	if (ret)
 		return ret;
 	c->answered = true;

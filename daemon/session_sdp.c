@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "call.h"
+#include "ng_req.h"
+#include "options.h"
+#include "sdes.h"
+#include "sdp.h"
+#include "session_sdp.h"
+
+#define LINE_MAX_LEN 192
+
+/* Everything one offer or answer needs for its SDP; static: the daemon has one thread. */
+static struct job {
+	struct sdp sdp;
+	struct sdp_rewrite rw;
+	char addr[INET6_ADDRSTRLEN];
+	char media_addr[SDP_MAX_MEDIA][INET6_ADDRSTRLEN];
+	char lines[SDP_MAX_MEDIA][SDES_MAX_LINES + 1][LINE_MAX_LEN];
+	const char *add[SDP_MAX_MEDIA][SDES_MAX_LINES + 1];
+} job;
+
+const struct sdp *session_sdp_parse(const struct ng_req *req, char *err, size_t errlen)
+{
+	char e[SDP_ERR_MAX];
+
+	if (!req->sdp.len) {
+		snprintf(err, errlen, "No SDP body");
+		return NULL;
+	}
+	if (sdp_parse(&job.sdp, req->sdp.s, req->sdp.len, e, sizeof(e))) {
+		snprintf(err, errlen, "Failed to parse SDP: %s", e);
+		return NULL;
+	}
+	if (job.sdp.n_media > CALL_MAX_MEDIA) {
+		snprintf(err, errlen, "Too many media sections (%u, at most %d)", job.sdp.n_media,
+			 CALL_MAX_MEDIA);
+		return NULL;
+	}
+	return &job.sdp;
+}
+
+/* Our a=crypto lines for y (its offer list, or the one line we answer with). */
+static void crypto_lines(const struct media_side *y, unsigned int i, struct sdp_media_rw *mr)
+{
+	struct strbuf line = STRBUF_INIT;
+
+	for (unsigned int k = 0; y->secure && k < y->sdes.n_ours; k++) {
+		sb_reset(&line);
+		sdes_format_line(&y->sdes.ours[k], &line);
+		if (line.oom || !line.len || line.len >= LINE_MAX_LEN)
+			continue;
+		memcpy(job.lines[i][mr->n_add], line.p, line.len + 1);
+		job.add[i][mr->n_add] = job.lines[i][mr->n_add];
+		mr->n_add++;
+	}
+	if (line.p)
+		explicit_bzero(line.p, line.cap);
+	sb_free(&line);
+	mr->add = job.add[i];
+}
+
+int session_sdp_write(const struct ng_req *req, const struct sdp *in, struct leg *to,
+		      struct strbuf *out, char *err, size_t errlen)
+{
+	struct sdp_rewrite *rw = &job.rw;
+	const struct sockaddr_storage *adv = NULL;
+	int ret;
+
+	memset(rw, 0, sizeof(*rw));
+	for (unsigned int i = 0; i < in->n_media; i++) {
+		struct media_side *y = to->media[i];
+		struct sdp_media_rw *mr = &rw->media[i];
+		uint16_t port;
+
+		if (!y || !y->sock[COMP_RTP] || in->media[i].port == 0) {
+			mr->reject = true;
+			continue;
+		}
+		port = y->sock[COMP_RTP]->port;
+		if (!adv)
+			adv = &y->advertised;
+		/* advertised has port 0: the address alone */
+		config_addr_str(&y->advertised, job.media_addr[i], sizeof(job.media_addr[i]));
+		mr->port = port;
+		mr->proto = y->proto;
+		mr->conn_addr = job.media_addr[i];
+		mr->conn_family = y->advertised.ss_family;
+		if (y->raw)
+			continue;
+		mr->rtcp = SDP_RTCP_SET;
+		mr->rtcp_port = y->mux_sdp ? port : (uint16_t)(port + 1);
+		mr->rtcp_mux = y->mux_sdp;
+		mr->drop = SDP_DROP_CRYPTO | SDP_DROP_ICE | SDP_DROP_DTLS |
+			   (y->mux_sdp ? 0 : SDP_DROP_RTCP_MUX);
+		crypto_lines(y, i, mr);
+	}
+	if (adv) {
+		config_addr_str(adv, job.addr, sizeof(job.addr));
+		rw->session_addr = job.addr;
+		rw->session_family = adv->ss_family;
+		if (req->replace_origin) {
+			rw->origin_addr = job.addr;
+			rw->origin_family = adv->ss_family;
+		}
+	}
+	rw->session_drop = SDP_DROP_ICE | SDP_DROP_DTLS;
+	ret = sdp_write(in, rw, out, err, errlen);
+	explicit_bzero(job.lines, sizeof(job.lines));	/* our keys */
+	return ret;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * The SDP side of offer/answer (session.c): reading the endpoint's SDP from an ng request,
+ * and writing what goes to the other leg, with that leg's addresses, ports, protocol,
+ * a=rtcp, rtcp-mux and our a=crypto lines.
+ */
+#ifndef SRTPRELAY_SESSION_SDP_H
+#define SRTPRELAY_SESSION_SDP_H
+
+#include <stddef.h>
+
+#include "strbuf.h"
+
+struct ng_req;
+struct sdp;
+struct leg;
+
+/*
+ * Parses req->sdp. The result lives in static storage (one request at a time) until the
+ * next call; NULL with a sentence in err for a missing, malformed or too large body.
+ */
+const struct sdp *session_sdp_parse(const struct ng_req *req, char *err, size_t errlen);
+/*
+ * Appends 'in' (the other endpoint's SDP) rewritten for leg 'to': each media section gets
+ * to's socket port, advertised address, protocol and the a=crypto lines to->media[i]
+ * offers or answers with; media without a socket on 'to' are rejected. 0 or -errno.
+ */
+int session_sdp_write(const struct ng_req *req, const struct sdp *in, struct leg *to,
+		      struct strbuf *out, char *err, size_t errlen);
+
+#endif
