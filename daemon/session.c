@@ -55,13 +55,6 @@ static bool proto_srtp(const char *p)
 	return sdp_proto_is_srtp(x);
 }
 
-static bool proto_dtls(const char *p)
-{
-	struct sdp_str x = { p, strlen(p) };
-
-	return sdp_proto_is_dtls(x);
-}
-
 static bool copy_str(char *dst, size_t size, struct sdp_str s)
 {
 	if (s.len >= size)
@@ -435,31 +428,14 @@ int session_offer(struct srtprelayd *d, const struct ng_req *req, struct strbuf 
 			y->rejected = true;
 			continue;
 		}
-		if (sdp_proto_is_dtls(sm->proto) && !x->raw && !sm->sec.n_crypto) {
-			snprintf(err, errlen, "media %u: DTLS-SRTP (%.*s) is not supported yet",
-				 i + 1, (int)sm->proto.len, sm->proto.s);
-			ret = -ENOTSUP;
-			goto fail;
-		}
-		/* What B is to speak: what the flags ask for, else what A speaks. */
+		/* What B is to speak: what the flags ask for, else what A speaks (offer_check
+		 * has refused what we cannot key). */
 		bproto = x->raw ? NULL : proto_name(req->proto);
 		snprintf(y->proto, sizeof(y->proto), "%s", bproto ? bproto : x->proto);
 		snprintf(y->type, sizeof(y->type), "%s", x->type);
 		y->raw = x->raw;
 		y->secure = !y->raw && proto_srtp(y->proto);
 		y->rejected = false;
-		if (y->secure && proto_dtls(y->proto)) {
-			snprintf(err, errlen, "media %u: DTLS-SRTP (%s) is not supported yet",
-				 i + 1, y->proto);
-			ret = -ENOTSUP;
-			goto fail;
-		}
-		if (y->secure && req->sdes_off) {
-			snprintf(err, errlen, "media %u: SDES-off leaves no way to key %s "
-				 "(DTLS-SRTP is not supported yet)", i + 1, y->proto);
-			ret = -ENOTSUP;
-			goto fail;
-		}
 		/* rtcp-mux: accept A's unless told to demultiplex; offer it to B if A did. */
 		x->rtcp_mux = x->mux_sdp = !x->raw && sm->sec.rtcp_mux &&
 			!req->rtcp_mux_demux && !req->rtcp_mux_reject;

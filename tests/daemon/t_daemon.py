@@ -123,6 +123,15 @@ def t_ping_and_errors(d):
     check(r["result"] == "error" and "Unknown" in r["error-reason"], r)
     r = d.ng.call("offer", call_id="c", from_tag="a", sdp=sdp(LO, 4000, "RTP/SAVP"))
     check(r["result"] == "error" and "crypto" in r["error-reason"], r)
+    # What we cannot key yet is refused, whichever side would need it, and no call is left.
+    for kw in ({"transport_protocol": "UDP/TLS/RTP/SAVPF", "sdp": sdp(LO, 4000)},
+               {"sdp": sdp(LO, 4000, "UDP/TLS/RTP/SAVPF")}):
+        r = d.ng.call("offer", call_id="dtls", from_tag="a", **kw)
+        check(r["result"] == "error" and "DTLS-SRTP" in r["error-reason"], r)
+    r = d.ng.call("offer", call_id="dtls", from_tag="a", transport_protocol="RTP/SAVP",
+                  SDES=["off"], sdp=sdp(LO, 4000))
+    check(r["result"] == "error" and "SDES-off" in r["error-reason"], r)
+    check(d.ng.call("query", call_id="dtls")["result"] == "error", "refused offer left a call")
     # A request with a non-dictionary body, a huge string length, and a cookie only.
     for bad in (b"c2 i5e", b"c3 99999999999:x", b"c4 le"):
         r = d.ng.raw(bad)
