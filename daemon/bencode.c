@@ -282,3 +282,25 @@ void be_kint(struct strbuf *sb, const char *key, long long v)
 	be_str(sb, key);
 	be_int(sb, v);
 }
+
+void be_value(struct strbuf *sb, const struct bval *v)
+{
+	switch (v->type) {
+	case BV_STR:
+		be_strn(sb, v->s, v->len);
+		break;
+	case BV_INT:
+		be_int(sb, v->i);
+		break;
+	case BV_LIST:
+	case BV_DICT:
+		if (v->type == BV_LIST)
+			be_list(sb);
+		else
+			be_dict(sb);
+		for (const struct bval *e = v->child; e; e = e->next)
+			be_value(sb, e);
+		be_end(sb);
+		break;
+	}
+}

@@ -55,5 +55,7 @@ void be_strn(struct strbuf *sb, const char *s, size_t n);
 void be_int(struct strbuf *sb, long long v);
 void be_kstr(struct strbuf *sb, const char *key, const char *val);
 void be_kint(struct strbuf *sb, const char *key, long long v);
+/* A parsed value written back out (the same bytes for canonical input). */
+void be_value(struct strbuf *sb, const struct bval *v);
 
 #endif

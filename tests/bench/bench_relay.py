@@ -45,18 +45,12 @@ class Relay:
         argv = argv_fn(self)
         self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT)
-        self.ng = NG((LO, self.ng_port), timeout=0.3)
-        deadline = time.time() + 10
-        while True:
-            try:
-                if self.ng.call("ping").get("result") == "pong":
-                    break
-            except OSError:
-                pass
-            if time.time() > deadline or self.proc.poll() is not None:
-                self.log.seek(0)
-                raise RuntimeError("%s did not start: %s" % (name, self.log.read()[-2000:]))
-        self.ng.sock.settimeout(5)
+        self.ng = NG((LO, self.ng_port), timeout=5)
+        self.ng.wait_ready(self.proc, 10, self.logtext)
+
+    def logtext(self):
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
 
     def stop(self):
         self.ng.close()

@@ -15,7 +15,7 @@ import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(TOP, "tests", "kmod"))
-from offload_guest import cleanup, sh, topology  # noqa: E402
+from netns import cleanup, sh, topology  # noqa: E402
 
 BUILD = os.environ.get("BUILD", "build")
 UDPLOAD = os.path.join(TOP, BUILD, "bench", "tools", "udpload")

@@ -89,6 +89,24 @@ class NG:
             if ck == cookie.encode():
                 return bdec(body)[0]
 
+    def wait_ready(self, proc, seconds, logtext):
+        """Pings until the relay answers; RuntimeError with its log if proc exits or the
+        time runs out. The socket's timeout is left as it was."""
+        saved = self.sock.gettimeout()
+        self.sock.settimeout(0.2)
+        deadline = time.time() + seconds
+        try:
+            while True:
+                try:
+                    if self.call("ping").get("result") == "pong":
+                        return
+                except OSError:
+                    pass
+                if time.time() > deadline or proc.poll() is not None:
+                    raise RuntimeError("relay did not start:\n" + logtext()[-2000:])
+        finally:
+            self.sock.settimeout(saved)
+
     def close(self):
         self.sock.close()
 
@@ -121,17 +139,7 @@ class Daemon:
                "--port-min=%d" % self.pmin, "--port-max=%d" % self.pmax] + list(args)
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
         self.ng = NG(("127.0.0.1", self.ng_port))
-        deadline = time.time() + 5
-        while True:
-            try:
-                self.ng.sock.settimeout(0.2)
-                if self.ng.call("ping").get("result") == "pong":
-                    break
-            except OSError:
-                pass
-            if time.time() > deadline or self.proc.poll() is not None:
-                raise RuntimeError("srtprelayd did not start:\n" + self.logtext())
-        self.ng.sock.settimeout(3.0)
+        self.ng.wait_ready(self.proc, 5, self.logtext)
 
     def logtext(self):
         self.log.flush()

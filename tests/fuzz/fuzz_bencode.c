@@ -37,29 +37,6 @@ static void die(const char *what, const char *err)
 	abort();
 }
 
-static void encode(const struct bval *v, struct strbuf *sb)
-{
-	switch (v->type) {
-	case BV_STR:
-		be_strn(sb, v->s, v->len);
-		return;
-	case BV_INT:
-		be_int(sb, v->i);
-		return;
-	case BV_LIST:
-	case BV_DICT:
-		if (v->type == BV_LIST)
-			be_list(sb);
-		else
-			be_dict(sb);
-		for (const struct bval *e = v->child; e; e = e->next)
-			encode(e, sb);
-		be_end(sb);
-		return;
-	}
-	die("bad node type", NULL);
-}
-
 /* Well formed; returns the number of nodes. */
 static unsigned int check_tree(const struct bval *v, const struct bdoc *doc, int depth)
 {
@@ -188,7 +165,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 
-	encode(vl, &sb);
+	be_value(&sb, vl);
 	if (sb.oom)
 		return 0;
 	if (sb.len != size || memcmp(sb.p, buf, size))

@@ -52,45 +52,10 @@ def addr(s):
     return host, int(port)
 
 
-# --- bencode, for the ng protocol ---
+# --- bencode, for the ng protocol: the system tests' own client (tests/daemon/ngclient.py) ---
 
-def benc(x):
-    if isinstance(x, int):
-        return b"i%de" % x
-    if isinstance(x, str):
-        x = x.encode()
-    if isinstance(x, bytes):
-        return b"%d:%s" % (len(x), x)
-    if isinstance(x, list):
-        return b"l" + b"".join(benc(i) for i in x) + b"e"
-    if isinstance(x, dict):
-        return b"d" + b"".join(benc(k) + benc(v) for k, v in x.items()) + b"e"
-    raise TypeError(type(x))
-
-
-def bdec(b, i=0):
-    """Returns (value, next index); strings come back as str where they are UTF-8."""
-    c = b[i:i + 1]
-    if c == b"i":
-        j = b.index(b"e", i)
-        return int(b[i + 1:j]), j + 1
-    if c in (b"l", b"d"):
-        i += 1
-        items = []
-        while b[i:i + 1] != b"e":
-            v, i = bdec(b, i)
-            items.append(v)
-        if c == b"l":
-            return items, i + 1
-        return dict(zip(items[0::2], items[1::2])), i + 1
-    j = b.index(b":", i)
-    n = int(b[i:j])
-    s = b[j + 1:j + 1 + n]
-    try:
-        s = s.decode()
-    except UnicodeDecodeError:
-        pass
-    return s, j + 1 + n
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "daemon"))
+from ngclient import bdec, benc  # noqa: E402
 
 
 def ng(ngaddr, req, timeout=WAIT):

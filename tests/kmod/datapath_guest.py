@@ -18,6 +18,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import genl  # noqa: E402
+import netns  # noqa: E402
+from netns import cleanup, sh  # noqa: E402
 from genl import attr, crypto, flow_attrs  # noqa: E402
 
 ENDPOINT = os.path.join(os.environ.get('BUILD', 'build'), 'tests', 'kmod', 'endpoint')
@@ -51,29 +53,8 @@ def reap_children():
     CHILDREN.clear()
 
 
-def sh(*cmd, ns=None, check=True):
-    if ns:
-        cmd = ('ip', 'netns', 'exec', ns) + cmd
-    return subprocess.run(cmd, check=check, capture_output=True, text=True, timeout=60)
-
-
 def topology():
-    for ns in ('caller', 'relay', 'callee'):
-        sh('ip', 'netns', 'add', ns)
-        sh('ip', 'link', 'set', 'lo', 'up', ns=ns)
-    sh('ip', 'link', 'add', 'c0', 'netns', 'caller', 'type', 'veth', 'peer', 'r0', 'netns', 'relay')
-    sh('ip', 'link', 'add', 'e0', 'netns', 'callee', 'type', 'veth', 'peer', 'r1', 'netns', 'relay')
-    for ns, dev, a4, a6 in (('caller', 'c0', '10.10.1.2/24', 'fd01::2/64'),
-                            ('relay', 'r0', '10.10.1.1/24', 'fd01::1/64'),
-                            ('relay', 'r1', '10.10.2.1/24', 'fd02::1/64'),
-                            ('callee', 'e0', '10.10.2.2/24', 'fd02::2/64')):
-        sh('ip', 'addr', 'add', a4, 'dev', dev, ns=ns)
-        sh('ip', '-6', 'addr', 'add', a6, 'dev', dev, 'nodad', ns=ns)
-        sh('ip', 'link', 'set', dev, 'up', ns=ns)
-    sh('ip', 'route', 'add', 'default', 'via', '10.10.1.1', ns='caller')
-    sh('ip', 'route', 'add', 'default', 'via', '10.10.2.1', ns='callee')
-    sh('ip', '-6', 'route', 'add', 'default', 'via', 'fd01::1', ns='caller')
-    sh('ip', '-6', 'route', 'add', 'default', 'via', 'fd02::1', ns='callee')
+    netns.topology()
     # conntrack is active in the relay (a ct rule), so the test sees it if relayed packets
     # were tracked
     with open('/tmp/ct.nft', 'w') as f:
@@ -84,11 +65,6 @@ def topology():
     out = sh(sys.executable, os.path.join(HERE, 'nft.py'), 'install', 'inet', '30000', '39999',
              ns='relay', check=False)
     assert out.returncode == 0, 'nft rule: ' + out.stderr
-
-
-def cleanup():
-    for ns in ('caller', 'relay', 'callee'):
-        subprocess.run(['ip', 'netns', 'del', ns], capture_output=True)
 
 
 class Relay:

@@ -24,6 +24,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(TOP, "tests", "daemon"))
 from ngclient import NG, crypto_line, sdp, sdp_cryptos, sdp_media_port  # noqa: E402
+sys.path.insert(0, HERE)
+from netns import cleanup, sh, topology  # noqa: E402
 
 BUILD = os.environ.get("BUILD", "build")
 ENDPOINT = os.path.join(TOP, BUILD, "tests", "kmod", "endpoint")
@@ -35,31 +37,6 @@ KEY_A = bytes(range(1, 31))
 KEY_A2 = bytes(range(61, 91))
 SUITE = "AES_CM_128_HMAC_SHA1_80"
 CALLER, CALLEE = "10.10.1.2", "10.10.2.2"
-
-
-def sh(*cmd, ns=None, check=True, timeout=60):
-    if ns:
-        cmd = ("ip", "netns", "exec", ns) + cmd
-    return subprocess.run(cmd, check=check, capture_output=True, text=True, timeout=timeout)
-
-
-def topology():
-    for ns in ("caller", "relay", "callee"):
-        sh("ip", "netns", "add", ns)
-        sh("ip", "link", "set", "lo", "up", ns=ns)
-    sh("ip", "link", "add", "c0", "netns", "caller", "type", "veth", "peer", "r0", "netns", "relay")
-    sh("ip", "link", "add", "e0", "netns", "callee", "type", "veth", "peer", "r1", "netns", "relay")
-    for ns, dev, a4 in (("caller", "c0", "10.10.1.2/24"), ("relay", "r0", "10.10.1.1/24"),
-                        ("relay", "r1", "10.10.2.1/24"), ("callee", "e0", "10.10.2.2/24")):
-        sh("ip", "addr", "add", a4, "dev", dev, ns=ns)
-        sh("ip", "link", "set", dev, "up", ns=ns)
-    sh("ip", "route", "add", "default", "via", "10.10.1.1", ns="caller")
-    sh("ip", "route", "add", "default", "via", "10.10.2.1", ns="callee")
-
-
-def cleanup():
-    for ns in ("caller", "relay", "callee"):
-        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
 
 
 def check(cond, what):
@@ -81,17 +58,8 @@ class Daemon:
              "--listen-ng=%s:%d" % NGADDR, "--port-min=30000", "--port-max=30999",
              "--log-level=6"] + list(extra), stdout=self.log, stderr=subprocess.STDOUT)
         Daemon.ALL.append(self.proc)
-        self.ng = NG(NGADDR, timeout=0.3)
-        deadline = time.time() + 10
-        while True:
-            try:
-                if self.ng.call("ping").get("result") == "pong":
-                    break
-            except OSError:
-                pass
-            check(time.time() < deadline and self.proc.poll() is None,
-                  "daemon did not start:\n" + self.text())
-        self.ng.sock.settimeout(5)
+        self.ng = NG(NGADDR, timeout=5)
+        self.ng.wait_ready(self.proc, 10, self.text)
 
     def text(self):
         self.log.flush()

@@ -23,34 +23,6 @@ static struct bval *parse(const char *s)
 	return bencode_parse(&doc, s, strlen(s), err, sizeof(err));
 }
 
-static bool str_is(const struct bval *v, const char *lit)
-{
-	return v && v->type == BV_STR && v->len == strlen(lit) && !memcmp(v->s, lit, v->len);
-}
-
-/* Writes v back out with the encoder. */
-static void encode(const struct bval *v, struct strbuf *sb)
-{
-	switch (v->type) {
-	case BV_STR:
-		be_strn(sb, v->s, v->len);
-		break;
-	case BV_INT:
-		be_int(sb, v->i);
-		break;
-	case BV_LIST:
-	case BV_DICT:
-		if (v->type == BV_LIST)
-			be_list(sb);
-		else
-			be_dict(sb);
-		for (const struct bval *e = v->child; e; e = e->next)
-			encode(e, sb);
-		be_end(sb);
-		break;
-	}
-}
-
 /* Same structure and contents; the number of nodes compared goes to *n. */
 static bool same(const struct bval *a, const struct bval *b, unsigned int *n)
 {
@@ -88,7 +60,7 @@ static void scalars(void)
 	CHECK((v = parse("i9223372036854775807e")) && v->i == LLONG_MAX);
 	CHECK((v = parse("i-9223372036854775807e")) && v->i == -LLONG_MAX);
 	CHECK((v = parse("0:")) && v->type == BV_STR && v->len == 0);
-	CHECK((v = parse("4:spam")) && str_is(v, "spam"));
+	CHECK((v = parse("4:spam")) && bv_is_str(v, "spam"));
 	CHECK_EQ(doc.used, 1);
 	/* Zero-copy: the string points into the input. */
 	{
@@ -100,7 +72,7 @@ static void scalars(void)
 		CHECK_MEM(v->s, "a\0b\r\n", 5);
 	}
 	/* A string may contain every delimiter the grammar uses. */
-	CHECK((v = parse("10:d1:ai1eel:")) && str_is(v, "d1:ai1eel:"));
+	CHECK((v = parse("10:d1:ai1eel:")) && bv_is_str(v, "d1:ai1eel:"));
 }
 
 /* LLONG_MIN is what be_int writes for the smallest long long; the parser should take it back. */
@@ -136,7 +108,7 @@ static void nested(void)
 	e = e->next;
 	CHECK(e && e->type == BV_INT && e->i == -2);
 	e = e->next;
-	CHECK(e && e->type == BV_LIST && e->count == 1 && str_is(e->child, "abc"));
+	CHECK(e && e->type == BV_LIST && e->count == 1 && bv_is_str(e->child, "abc"));
 	CHECK(!e->child->next);
 	e = e->next;
 	CHECK(e && e->type == BV_DICT && e->count == 0 && !e->child);
@@ -147,9 +119,9 @@ static void nested(void)
 	CHECK(d && d->type == BV_DICT);
 	CHECK(bv_dict_get(d, "y") && bv_dict_get(d, "y")->i == 7);
 	/* Pairs are linked key, value, key, value. */
-	CHECK(str_is(v->child, "list"));
+	CHECK(bv_is_str(v->child, "list"));
 	CHECK(v->child->next == l);
-	CHECK(str_is(l->next, "dict"));
+	CHECK(bv_is_str(l->next, "dict"));
 
 	CHECK((v = parse("le")) && v->type == BV_LIST && v->count == 0 && !v->child);
 	CHECK((v = parse("de")) && v->type == BV_DICT && v->count == 0 && !v->child);
@@ -529,7 +501,7 @@ static void round_trip(void)
 	if (!v)
 		fprintf(stderr, "  %s\n", err);
 	CHECK(v);
-	encode(v, &b);
+	be_value(&b, v);
 	CHECK_EQ(b.len, a.len);
 	CHECK_MEM(b.p, a.p, a.len);
 	w = bencode_parse(&doc2, b.p, b.len, err, sizeof(err));
