@@ -275,22 +275,25 @@ static bool http_request(struct ng_server *srv, struct ng_sock *s)
 
 static void conn_readable(struct ng_server *srv, struct ng_sock *s)
 {
+	/* One buffer per connection, sized for what it carries (+1 for http_request's NUL). */
+	size_t cap = s->kind == NGS_HTTP_CONN ? HTTP_REQUEST_MAX : NG_TCP_MAX;
+
 	for (;;) {
 		ssize_t n;
 
 		if (!s->buf) {
-			s->buf = malloc(NG_TCP_MAX);
+			s->buf = malloc(cap);
 			if (!s->buf)
 				goto close;
 		}
-		if (s->len + 1 >= (s->kind == NGS_HTTP_CONN ? HTTP_REQUEST_MAX : NG_TCP_MAX)) {
+		if (s->len + 1 >= cap) {
 			if (s->kind == NGS_HTTP_CONN)
 				http_request(srv, s);	/* 431 */
 			else
 				log_ratelimited(&ng_limit, LOG_WARNING, "ng: TCP message too long");
 			goto close;
 		}
-		n = recv(s->fd, s->buf + s->len, NG_TCP_MAX - s->len - 1, MSG_DONTWAIT);
+		n = recv(s->fd, s->buf + s->len, cap - s->len - 1, MSG_DONTWAIT);
 		if (n == 0)
 			goto close;
 		if (n < 0) {
