@@ -37,10 +37,10 @@ int calls_init(struct calls *t, uint32_t nbuckets)
 	return t->bucket ? 0 : -ENOMEM;
 }
 
-void calls_free(struct calls *t, struct relay *r, struct port_pool *pool)
+void calls_free(struct calls *t, struct relay *r)
 {
 	while (t->head)
-		call_destroy(t, t->head, r, pool);
+		call_destroy(t, t->head, r);
 	free(t->bucket);
 	t->bucket = NULL;
 }
@@ -110,16 +110,14 @@ struct leg *call_leg_get(struct call *c, const char *tag, size_t len)
 	return l;
 }
 
-void media_side_free(struct media_side *m, struct relay *r, struct port_pool *pool)
+void media_side_free(struct media_side *m, struct relay *r)
 {
 	if (!m)
 		return;
 	for (int i = 0; i < COMP_COUNT; i++) {
 		if (!m->sock[i])
 			continue;
-		if (!m->sock[i]->pool)
-			ports_release(pool, m->sock[i]->port);	/* else the relay does, on close */
-		relay_sock_close(r, m->sock[i]);
+		relay_sock_close(r, m->sock[i]);	/* its port goes back when the fd closes */
 	}
 	if (m->in_on)
 		srtp_ctx_free(&m->in);
@@ -170,7 +168,7 @@ double call_last_packet(const struct call *c)
 	return last;
 }
 
-void call_destroy(struct calls *t, struct call *c, struct relay *r, struct port_pool *pool)
+void call_destroy(struct calls *t, struct call *c, struct relay *r)
 {
 	struct stream_stats tot[COMP_COUNT];
 	struct call **pp = &t->bucket[hash_id(c->id, strlen(c->id)) % t->nbuckets];
@@ -194,7 +192,7 @@ void call_destroy(struct calls *t, struct call *c, struct relay *r, struct port_
 		c->next->prev = c->prev;
 	for (unsigned int l = 0; l < 2; l++)
 		for (unsigned int i = 0; i < c->leg[l].n_media; i++)
-			media_side_free(c->leg[l].media[i], r, pool);
+			media_side_free(c->leg[l].media[i], r);
 	t->count--;
 	t->deleted_total++;
 	free(c);

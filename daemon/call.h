@@ -156,11 +156,11 @@ struct calls {
 };
 
 int calls_init(struct calls *t, uint32_t nbuckets);
-void calls_free(struct calls *t, struct relay *r, struct port_pool *pool);
+void calls_free(struct calls *t, struct relay *r);
 struct call *call_find(struct calls *t, const char *id, size_t len);
 struct call *call_create(struct calls *t, const char *id, size_t len);
 /* Closes every socket, releases ports, wipes keys, frees. */
-void call_destroy(struct calls *t, struct call *c, struct relay *r, struct port_pool *pool);
+void call_destroy(struct calls *t, struct call *c, struct relay *r);
 /* Finds the leg with this tag; NULL if none. */
 struct leg *call_leg(struct call *c, const char *tag, size_t len);
 /* Finds or adds a leg; NULL if the call already has two other legs. */
@@ -169,7 +169,7 @@ static inline struct leg *leg_other(struct leg *l)
 {
 	return l == &l->call->leg[0] ? &l->call->leg[1] : &l->call->leg[0];
 }
-void media_side_free(struct media_side *m, struct relay *r, struct port_pool *pool);
+void media_side_free(struct media_side *m, struct relay *r);
 /* One side's counters for comp, userspace and kernel together. */
 void media_stats(const struct media_side *m, unsigned int comp, struct stream_stats *out);
 /* Sums a call's counters; 'closed' bookkeeping for the totals. */

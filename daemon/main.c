@@ -140,7 +140,7 @@ out:
 	kernel_stop(d);
 	relay_exit(&d->relay);
 	ng_server_stop(d);
-	calls_free(&d->calls, &d->relay, &d->ports);
+	calls_free(&d->calls, &d->relay);
 	ports_free(&d->ports);
 	if (d->cfg.pidfile[0])
 		unlink(d->cfg.pidfile);

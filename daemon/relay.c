@@ -121,7 +121,7 @@ static void arm(struct relay *r, struct msock *s)
 }
 
 struct msock *relay_sock_new(struct relay *r, int fd, uint16_t port, uint8_t comp,
-			     struct media_side *side)
+			     struct media_side *side, struct port_pool *pool)
 {
 	struct msock *s = aligned_alloc(16, (sizeof(*s) + 15) & ~(size_t)15);
 
@@ -132,6 +132,7 @@ struct msock *relay_sock_new(struct relay *r, int fd, uint16_t port, uint8_t com
 	s->port = port;
 	s->comp = comp;
 	s->side = side;
+	s->pool = pool;
 	arm(r, s);
 	return s;
 }

@@ -19,6 +19,8 @@
 
 #include "call.h"
 
+struct port_pool;
+
 #define RELAY_BUF_SIZE 2048	/* per packet: recvmsg header, address, payload, trailer room */
 
 /* What a completion is for: the low bits of user_data (pointers are 16-aligned). */
@@ -62,9 +64,12 @@ struct relay {
 /* Sets up the ring and nbufs buffers (a power of two). Returns 0 or -errno with a reason logged. */
 int relay_init(struct relay *r, unsigned int nbufs);
 void relay_exit(struct relay *r);
-/* Creates a socket record for fd and starts receiving on it. */
+/*
+ * Creates a socket record for fd and starts receiving on it. port belongs to pool (may be
+ * NULL) and goes back to it when the fd is finally closed.
+ */
 struct msock *relay_sock_new(struct relay *r, int fd, uint16_t port, uint8_t comp,
-			     struct media_side *side);
+			     struct media_side *side, struct port_pool *pool);
 /*
  * Stops receiving and closes; the record is freed when io_uring lets go of it, and the
  * socket's port goes back to s->pool (if set) once the fd is really closed.

@@ -142,21 +142,22 @@ static int side_sockets(struct srtprelayd *d, struct media_side *m, const struct
 	}
 	if (err)
 		return err;
-	m->sock[COMP_RTP] = relay_sock_new(&d->relay, fd[0], port, COMP_RTP, m);
+	m->sock[COMP_RTP] = relay_sock_new(&d->relay, fd[0], port, COMP_RTP, m, &d->ports);
 	m->sock[COMP_RTCP] = m->sock[COMP_RTP] ?
-		relay_sock_new(&d->relay, fd[1], (uint16_t)(port + 1), COMP_RTCP, m) : NULL;
+		relay_sock_new(&d->relay, fd[1], (uint16_t)(port + 1), COMP_RTCP, m,
+			       &d->ports) : NULL;
 	if (!m->sock[COMP_RTCP]) {
-		if (m->sock[COMP_RTP])
-			relay_sock_close(&d->relay, m->sock[COMP_RTP]);
-		else
+		if (m->sock[COMP_RTP]) {
+			relay_sock_close(&d->relay, m->sock[COMP_RTP]);	/* returns the port */
+		} else {
 			close(fd[0]);
+			ports_release(&d->ports, port);
+		}
 		close(fd[1]);
-		m->sock[COMP_RTP] = NULL;
-		ports_release(&d->ports, port);
 		ports_release(&d->ports, (uint16_t)(port + 1));
+		m->sock[COMP_RTP] = NULL;
 		return -ENOMEM;
 	}
-	m->sock[COMP_RTP]->pool = m->sock[COMP_RTCP]->pool = &d->ports;
 	m->local = ifc->local;
 	m->advertised = ifc->advertised;
 	return 0;
@@ -671,7 +672,7 @@ void session_call_stop(struct srtprelayd *d, struct call *c)
 void session_call_delete(struct srtprelayd *d, struct call *c)
 {
 	session_call_stop(d, c);
-	call_destroy(&d->calls, c, &d->relay, &d->ports);
+	call_destroy(&d->calls, c, &d->relay);
 }
 
 /* On hold: no stream of the call is sendrecv (sendonly, recvonly, inactive or rejected),
