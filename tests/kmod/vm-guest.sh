@@ -3,6 +3,15 @@
 # runs the command, reports its exit code and the kernel's complaints, and powers off.
 mount -t proc proc /proc
 mount -t sysfs sys /sys
+# A checkout under /tmp (a fresh clone, say) would vanish under the guest's own /tmp: keep it
+# reachable at /.vm-checkout first.
+case "$(cat /.vm-top)" in
+/tmp/*)
+	mkdir -p /.vm-checkout
+	mount --bind "$(cat /.vm-top)" /.vm-checkout
+	echo /.vm-checkout >/.vm-top
+	;;
+esac
 mount -t tmpfs tmp /tmp
 mount -t tmpfs run /run
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
