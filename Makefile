@@ -5,11 +5,12 @@
 #   make check      every test (see tests/run.sh); VM tests need the kernel packages
 #   make check-debug-kernel  the VM suites on the KASAN/lockdep kernel (slow, not in check)
 #   make bench      benchmarks (not pass/fail)
-#   make install    binaries under PREFIX
+#   make install    binaries and man pages under PREFIX
 #
 # V=1 shows full command lines. WERROR= turns warnings back into warnings.
 
 PREFIX  ?= /usr/local
+MANDIR  ?= $(PREFIX)/share/man
 DESTDIR ?=
 BUILD   ?= build
 KDIR    ?= /lib/modules/$(shell uname -r)/build
@@ -81,8 +82,9 @@ kmod-clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0644 packaging/man/srtprelayd.8 packaging/man/srtprelay-ctl.8 $(DESTDIR)$(MANDIR)/man8/
 
 clean:
 	rm -rf $(BUILD)

@@ -57,7 +57,7 @@ static const struct opt opts[] = {
 	  "PATH  PEM certificate and key for DTLS (default: generated at start)" },
 	{ "config-file", OPT_PATH, P(config_file), 0, 0, "PATH  INI file with these keys" },
 	{ "config-section", OPT_PATH, P(config_section), 0, 0,
-	  "NAME  section to read (srtprelay, else rtpengine)" },
+	  "NAME  section to read (default: [srtprelay] and [rtpengine])" },
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
 

@@ -12,6 +12,9 @@ TEST="libsrtp2-dev clang libclang-rt-14-dev python3 kamailio"
 # Kernel module build and the qemu VM tests: Debian's 6.1 and 6.12 kernels and headers.
 KERNEL="linux-headers-amd64 linux-image-amd64 linux-image-6.12.117+deb12-amd64-unsigned \
 linux-headers-6.12.117+deb12-amd64 qemu-system-x86 busybox-static iproute2 nftables conntrack kmod"
+# Debian packages (packaging/build-debs.sh) and their test: dpkg-buildpackage with debhelper and
+# dh_dkms, and dkms to build the module from the package's sources.
+PACKAGING="dpkg-dev debhelper dh-dkms dkms"
 
 # Benchmarks only (make bench): the reference the userspace relay is measured against.
 BENCH="rtpengine-daemon"
@@ -20,7 +23,7 @@ want="$BUILD"
 case "${1:-all}" in
 	build) ;;
 	test) want="$BUILD $TEST" ;;
-	all) want="$BUILD $TEST $KERNEL" ;;
+	all) want="$BUILD $TEST $KERNEL $PACKAGING" ;;
 	bench) want="$BUILD $TEST $BENCH" ;;
 	*) echo "usage: $0 [build|test|all|bench]" >&2; exit 2 ;;
 esac
