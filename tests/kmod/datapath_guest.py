@@ -125,6 +125,16 @@ def media(send_suite, send_key, recv_suite, recv_key, dest='10.10.1.1:30000',
     return rx.returncode, out.strip()
 
 
+def net_diagnostics():
+    """Where packets went missing: neighbours, drops and the stack's counters, per namespace."""
+    lines = []
+    for ns in ('relay', 'callee'):
+        for cmd in (('ip', '-s', 'neigh'), ('ip', '-s', '-o', 'link'), ('nstat', '-a')):
+            out = sh(*cmd, ns=ns, check=False).stdout
+            lines += ['%s %s: %s' % (ns, cmd[-1], ln) for ln in out.splitlines() if ln.strip()]
+    return '\n'.join('  ' + ln for ln in lines)
+
+
 def conntrack_count():
     return int(sh('conntrack', '-C', ns='relay').stdout.strip() or 0)
 
@@ -151,7 +161,8 @@ def relay_case(dec_suite, enc_suite, rtcp=False, media_kind=genl.MEDIA_RTP):
     kb = keyhex(KEY_B, SALT_B, enc_suite) if enc else '00'
     rc, out = media(dec_suite, ka, enc_suite, kb, rtcp=rtcp)
     st = relay.stats(L)
-    assert rc == 0, '%s -> %s: %s; relay counters %s' % (dec_suite, enc_suite, out, st)
+    assert rc == 0, '%s -> %s: %s; relay counters %s\n%s' % (dec_suite, enc_suite, out, st,
+                                                              net_diagnostics())
     assert st[genl.A_STATS_PACKETS] == N, st
     assert st[genl.A_STATS_LAST_PACKET_AGE_MS] < 60000, st
 
@@ -244,7 +255,7 @@ def replayed_packets_dropped_and_counted():
        '10.10.1.1:30000', '5000', '200', '0x99', 'dup', ns='caller')
     out, _ = rx.communicate(timeout=30)
     st = relay.stats(L)
-    assert rx.returncode == 0, out
+    assert rx.returncode == 0, out + "\n" + net_diagnostics()
     assert st[genl.A_STATS_DROP_REPLAY] == 200 and st[genl.A_STATS_PACKETS] == 200, st
 
 
@@ -374,7 +385,10 @@ def main():
         cleanup()
         return 1
     failed = 0
+    only = os.environ.get('DATAPATH_CASES', '').split()   # a subset, when debugging
     for fn in CASES:
+        if only and fn.__name__ not in only:
+            continue
         try:
             fn()
             print('PASS kmod.datapath.%s' % fn.__name__, flush=True)
