@@ -31,7 +31,7 @@ WARN := -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes -Wmissing-prototype
 INCS := -Iinclude -Ikmod/srtp -Idaemon -Ictl
 ALL_CFLAGS = -std=gnu11 $(WARN) -MMD -MP $(INCS) -D_GNU_SOURCE $(CPPFLAGS) $(CFLAGS)
 
-LIB_CRYPTO := -lcrypto
+LIB_CRYPTO := -lssl -lcrypto
 LIB_SRTP2  := -lsrtp2
 LIB_URING  := -luring
 LIB_MNL    := -lmnl

@@ -123,6 +123,7 @@ void media_side_free(struct media_side *m, struct relay *r)
 		srtp_ctx_free(&m->in);
 	if (m->out_on)
 		srtp_ctx_free(&m->out);
+	dtls_conn_free(m->dtls.conn);
 	explicit_bzero(m, sizeof(*m));
 	free(m);
 }

@@ -21,6 +21,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "dtls.h"
+#include "ice.h"
 #include "srtp.h"
 
 #define CALL_MAX_MEDIA 16
@@ -92,6 +94,18 @@ struct sdes_state {
 	unsigned int n_ours;
 };
 
+enum dtls_setup { DTLS_SETUP_NONE, DTLS_SETUP_ACTPASS, DTLS_SETUP_ACTIVE, DTLS_SETUP_PASSIVE };
+
+/* DTLS-SRTP toward one endpoint (session_dtls.c). */
+struct dtls_side {
+	bool on;			/* its SRTP is keyed by DTLS */
+	bool client;			/* our role, once fixed */
+	uint8_t peer_setup, our_setup;	/* enum dtls_setup */
+	struct dtls_fingerprint fp;	/* its certificate's, from its SDP */
+	struct dtls_conn *conn;		/* made once the answer fixed the roles */
+	struct sockaddr_storage from;	/* where its DTLS comes from: ours goes there */
+};
+
 struct media_side {
 	struct leg *leg;
 	struct media_side *other;
@@ -104,12 +118,16 @@ struct media_side {
 	bool secure;		/* it speaks SRTP: nothing passes before its key is known */
 	bool raw;		/* not RTP (udptl, BFCP...): datagrams relayed untouched */
 	char direction[10];
+	char mid[32];		/* its a=mid; "" when it gave none */
+	bool bundled;		/* its SDP put this media in its a=group:BUNDLE */
 	struct msock *sock[COMP_COUNT];	/* sock[COMP_RTCP] NULL with rtcp-mux */
 	struct sockaddr_storage local;	/* our address on this side (port 0) */
 	struct sockaddr_storage advertised;
 	struct peer peer[COMP_COUNT];
 	bool strict_source;
 	struct sdes_state sdes;
+	struct ice_lite ice;	/* ICE-lite toward this endpoint */
+	struct dtls_side dtls;
 	bool in_on, out_on;
 	struct srtp_policy in_pol, out_pol;	/* what in / out were keyed with */
 	struct srtp_ctx in, out;

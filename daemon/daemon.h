@@ -43,6 +43,7 @@ struct srtprelayd {
 	double started;
 	uint64_t ng_requests[NGI_COUNT][2];	/* [command][0 ok, 1 error] */
 	uint64_t ng_retransmits;
+	uint64_t dtls_handshakes[2];	/* [0 ok, 1 failed] */
 };
 
 #endif

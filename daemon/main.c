@@ -18,6 +18,9 @@
 #include "log.h"
 #include "ng_server.h"
 #include "session.h"
+#include "session_dtls.h"
+#include "session_ice.h"
+#include "dtls.h"
 
 #define RELAY_BUFFERS 4096
 #define CALL_BUCKETS 65536
@@ -97,8 +100,10 @@ int main(int argc, char **argv)
 	}
 	log_setup(d->cfg.log_level, d->cfg.log_stderr || d->cfg.foreground);
 	/* Accepted so that existing configurations load, but not there yet: say so. */
-	if (d->cfg.dtls_cert[0])
-		log_warn("ignoring --dtls-certificate: DTLS-SRTP is not implemented yet");
+	if (dtls_init(d->cfg.dtls_cert, err, sizeof(err))) {
+		fprintf(stderr, "srtprelayd: %s\n", err);
+		return 1;
+	}
 	if (!d->cfg.foreground && daemon(0, 0) < 0) {
 		fprintf(stderr, "srtprelayd: daemon: %s\n", strerror(errno));
 		return 1;
@@ -120,6 +125,8 @@ int main(int argc, char **argv)
 		return 1;
 	d->relay.tick = on_tick;
 	d->relay.confirmed = on_confirmed;
+	d->relay.stun = session_stun;
+	d->relay.dtls = session_dtls_packet;
 	d->relay.arg = d;
 	ret = ng_server_start(d);
 	if (ret)

@@ -50,6 +50,12 @@ void metrics_render(struct srtprelayd *d, struct strbuf *sb)
 	     "ng requests answered from the retransmit cache.");
 	sb_addf(sb, "srtprelay_ng_retransmits_total %llu\n",
 		(unsigned long long)d->ng_retransmits);
+	head(sb, "srtprelay_dtls_handshakes_total", "counter",
+	     "DTLS-SRTP handshakes by result (failed: error, or certificate not the SDP's).");
+	sb_addf(sb, "srtprelay_dtls_handshakes_total{result=\"ok\"} %llu\n",
+		(unsigned long long)d->dtls_handshakes[0]);
+	sb_addf(sb, "srtprelay_dtls_handshakes_total{result=\"failed\"} %llu\n",
+		(unsigned long long)d->dtls_handshakes[1]);
 	head(sb, "srtprelay_ports_used", "gauge", "Media ports held.");
 	sb_addf(sb, "srtprelay_ports_used %u\n", d->ports.used);
 	head(sb, "srtprelay_ports", "gauge", "Media ports in --port-min..--port-max.");

@@ -32,6 +32,8 @@
 #include "sdes.h"
 #include "sdp.h"
 #include "session.h"
+#include "session_dtls.h"
+#include "session_ice.h"
 #include "session_sdp.h"
 #include "srtp_openssl.h"
 
@@ -176,6 +178,21 @@ static void peer_set(struct peer *p, const struct sockaddr_storage *ss)
 	p->learn_start = 0;
 }
 
+/* Its a=mid, and whether its a=group:BUNDLE names it (an answer to it must say so too). */
+static void side_mid(struct media_side *m, const struct sdp *sdp, const struct sdp_media *sm)
+{
+	struct sdp_str list = sdp->bundle, tok;
+
+	m->mid[0] = '\0';
+	m->bundled = false;
+	if (!sm->sec.mid.s || !copy_str(m->mid, sizeof(m->mid), sm->sec.mid) ||
+	    strpbrk(m->mid, " \t"))
+		return;
+	while (sdp->bundle.s && sdp_token(&list, &tok))
+		if (sdp_str_eq(tok, m->mid))
+			m->bundled = true;
+}
+
 /* What one SDP m= section says about the endpoint that wrote it. */
 static int side_from_sdp(struct media_side *m, const struct sdp *sdp, const struct sdp_media *sm,
 			 const struct ng_req *req, char *err, size_t errlen)
@@ -196,6 +213,7 @@ static int side_from_sdp(struct media_side *m, const struct sdp *sdp, const stru
 	snprintf(m->direction, sizeof(m->direction), "%s",
 		 sdp_dir_name(sm->dir) ? sdp_dir_name(sm->dir) : "sendrecv");
 	m->strict_source = req->strict_source;
+	side_mid(m, sdp, sm);
 	if (conn) {
 		addr = conn->addr;
 		family = conn->family;
@@ -283,8 +301,8 @@ static void unkey(struct media_side *m)
 	explicit_bzero(&m->out_pol, sizeof(m->out_pol));
 }
 
-static int key_side(struct media_side *m, const struct srtp_policy *in, const struct srtp_policy *out,
-		    char *err, size_t errlen)
+int session_key_side(struct media_side *m, const struct srtp_policy *in,
+		     const struct srtp_policy *out, char *err, size_t errlen)
 {
 	int e = key_ctx(&m->in, &m->in_on, &m->in_pol, m->in_st, in);
 
@@ -340,24 +358,26 @@ static int offer_check(const struct sdp *sdp, const struct ng_req *req, char *er
 			snprintf(err, errlen, "media %u: type or protocol too long", i + 1);
 			return -EINVAL;
 		}
-		if (sdp_proto_is_dtls(sm->proto) && !sm->sec.n_crypto) {
-			snprintf(err, errlen, "media %u: DTLS-SRTP (%.*s) is not supported yet",
-				 i + 1, (int)sm->proto.len, sm->proto.s);
-			return -ENOTSUP;
+		if (sdp_proto_is_dtls(sm->proto) && sdp_proto_is_srtp(sm->proto) &&
+		    !session_dtls_offered(sdp, sm) && !sm->sec.n_crypto) {
+			snprintf(err, errlen, "media %u: %.*s without a=fingerprint or a=crypto: "
+				 "no way to key SRTP", i + 1, (int)sm->proto.len, sm->proto.s);
+			return -EINVAL;
 		}
-		if (sdp_proto_is_srtp(sm->proto) && !has_usable_crypto(sm)) {
+		if (sdp_proto_is_srtp(sm->proto) && !session_dtls_offered(sdp, sm) &&
+		    !has_usable_crypto(sm)) {
 			snprintf(err, errlen, "media %u: none of the offered a=crypto suites is "
 				 "supported", i + 1);
 			return -ENOTSUP;
 		}
-		if (sdp_proto_is_srtp(ys) && sdp_proto_is_dtls(ys)) {
-			snprintf(err, errlen, "media %u: DTLS-SRTP (%.*s) is not supported yet",
+		if (sdp_proto_is_srtp(ys) && sdp_proto_is_dtls(ys) && req->dtls == NG_DTLS_OFF) {
+			snprintf(err, errlen, "media %u: DTLS=off leaves no way to key %.*s",
 				 i + 1, (int)ys.len, ys.s);
 			return -ENOTSUP;
 		}
-		if (sdp_proto_is_srtp(ys) && req->sdes_off) {
+		if (sdp_proto_is_srtp(ys) && !sdp_proto_is_dtls(ys) && req->sdes_off) {
 			snprintf(err, errlen, "media %u: SDES-off leaves no way to key %.*s "
-				 "(DTLS-SRTP is not supported yet)", i + 1, (int)ys.len, ys.s);
+				 "(DTLS-SRTP needs a UDP/TLS profile)", i + 1, (int)ys.len, ys.s);
 			return -ENOTSUP;
 		}
 	}
@@ -423,6 +443,12 @@ int session_offer(struct srtprelayd *d, const struct ng_req *req, struct strbuf 
 		x->other = y;
 		y->other = x;
 		ret = side_from_sdp(x, sdp, sm, req, err, errlen);
+		if (!ret)
+			ret = session_ice_seen(x, sdp, sm, err, errlen);
+		if (!ret && session_dtls_offered(sdp, sm))
+			ret = session_dtls_seen(x, sdp, sm, err, errlen);
+		else if (!ret)
+			session_dtls_off(x);
 		if (ret)
 			goto fail;
 		if (x->rejected) {
@@ -437,12 +463,21 @@ int session_offer(struct srtprelayd *d, const struct ng_req *req, struct strbuf 
 		y->raw = x->raw;
 		y->secure = !y->raw && proto_srtp(y->proto);
 		y->rejected = false;
-		/* rtcp-mux: accept A's unless told to demultiplex; offer it to B if A did. */
-		x->rtcp_mux = x->mux_sdp = !x->raw && sm->sec.rtcp_mux &&
-			!req->rtcp_mux_demux && !req->rtcp_mux_reject;
+		/* rtcp-mux: accept A's unless told to reject it (demux still accepts it, as
+		 * rtpengine does: WebRTC needs it); offer it to B if A did, unless demux. */
+		x->rtcp_mux = x->mux_sdp = !x->raw && sm->sec.rtcp_mux && !req->rtcp_mux_reject;
 		y->mux_sdp = !y->raw && ((sm->sec.rtcp_mux && !req->rtcp_mux_demux) ||
 					 req->rtcp_mux_offer || req->rtcp_mux_require);
 
+		/* B hears ICE from us as the flag says, or as it (or else A) spoke before. */
+		ret = session_ice_toward(y, c->answered, req, err, errlen);
+		if (ret)
+			goto fail;
+		/* B keys with DTLS when its profile is UDP/TLS/...: we offer our certificate. */
+		if (y->secure && sdp_proto_is_dtls((struct sdp_str){ y->proto, strlen(y->proto) }))
+			session_dtls_setup(y, false, req->dtls);
+		else
+			session_dtls_off(y);
 		if ((ret = side_sockets(d, x, ia)) || (ret = side_sockets(d, y, ib))) {
 			snprintf(err, errlen, ret == -EADDRNOTAVAIL ?
 				 "Ran out of ports (--port-min..--port-max all in use)" :
@@ -450,8 +485,11 @@ int session_offer(struct srtprelayd *d, const struct ng_req *req, struct strbuf 
 			goto fail;
 		}
 
-		/* A's keys: our answer to A picks its line now. */
-		if (x->secure) {
+		/* A's keys: our answer to A picks its line now (with DTLS the handshake
+		 * gives them, after the answer). */
+		if (x->secure && x->dtls.on) {
+			x->sdes.n_remote = x->sdes.n_ours = 0;
+		} else if (x->secure) {
 			int k;
 
 			side_crypto(x, sm, warn);
@@ -462,7 +500,7 @@ int session_offer(struct srtprelayd *d, const struct ng_req *req, struct strbuf 
 				ret = -ENOTSUP;
 				goto fail;
 			}
-			ret = key_side(x, &x->sdes.remote[k].pol, &x->sdes.ours[0].pol, err, errlen);
+			ret = session_key_side(x, &x->sdes.remote[k].pol, &x->sdes.ours[0].pol, err, errlen);
 			if (ret)
 				goto fail;
 		} else {
@@ -470,8 +508,10 @@ int session_offer(struct srtprelayd *d, const struct ng_req *req, struct strbuf 
 			x->sdes.n_remote = x->sdes.n_ours = 0;
 		}
 		/* B's offer: our fresh keys, one line per suite allowed. */
-		if (y->secure) {
-			if (!sdes_build_offer(x->secure ? &x->sdes : NULL, req->sdes_no,
+		if (y->secure && y->dtls.on) {
+			y->sdes.n_ours = y->sdes.n_remote = 0;
+		} else if (y->secure) {
+			if (!sdes_build_offer(x->secure && !x->dtls.on ? &x->sdes : NULL, req->sdes_no,
 					      req->sdes_only, &y->sdes)) {
 				snprintf(err, errlen, "media %u: SDES-no/SDES-only leave no "
 					 "crypto suite to offer", i + 1);
@@ -483,10 +523,8 @@ int session_offer(struct srtprelayd *d, const struct ng_req *req, struct strbuf 
 			y->sdes.n_ours = y->sdes.n_remote = 0;
 		}
 	}
-	if (req->ice == NG_ICE_FORCE || req->ice == NG_ICE_FORCE_RELAY)
-		warnf(warn, "ICE=force is not supported yet: ICE attributes removed", NULL);
 	c->offerer = a == &c->leg[0] ? 0 : 1;
-	ret = session_sdp_write(req, sdp, b, out, err, errlen);
+	ret = session_sdp_write(req, sdp, b, false, out, err, errlen);
 	if (ret)
 		goto fail;
 	for (unsigned int i = 0; i < a->n_media; i++)
@@ -524,6 +562,14 @@ static int answer_check(const struct sdp *sdp, struct leg *b, char *err, size_t 
 			snprintf(err, errlen, "media %u: answer is SRTP (%.*s) but we offered %s",
 				 i + 1, (int)sm->proto.len, sm->proto.s, y->proto);
 			return -EINVAL;
+		}
+		if (y->dtls.on) {
+			if (!session_dtls_offered(sdp, sm)) {
+				snprintf(err, errlen, "media %u: we offered DTLS-SRTP; the answer "
+					 "has no a=fingerprint", i + 1);
+				return -EINVAL;
+			}
+			continue;
 		}
 		while ((a = sdp_attr_find_id(&sm->sec, SDP_A_CRYPTO, a)))
 			if (a->value.s &&
@@ -567,15 +613,28 @@ static int answer_media(struct media_side *y, const struct sdp *sdp, const struc
 		return -EINVAL;
 	}
 	x->rejected = false;
+	/* What B's answer says of ICE; A hears ICE from us as the flag says, or as its offer
+	 * spoke. */
+	ret = session_ice_seen(y, sdp, sm, err, errlen);
+	if (!ret)
+		ret = session_ice_toward(x, true, req, err, errlen);
+	if (ret)
+		return ret;
+	/* Our answer to A's DTLS offer fixes the roles on A's side. */
+	if (x->dtls.on)
+		session_dtls_setup(x, true, req->dtls);
 	y->rtcp_mux = y->mux_sdp && sm->sec.rtcp_mux;
 	y->mux_sdp = y->rtcp_mux;
 	if (!y->secure || y->raw) {
 		unkey(y);
 		return 0;
 	}
-	if (sdp_proto_is_dtls(sm->proto) && !sm->sec.n_crypto) {
-		snprintf(err, errlen, "media %u: DTLS-SRTP is not supported yet", y->index + 1);
-		return -ENOTSUP;
+	if (y->dtls.on) {
+		/* The answer fixes the roles: the handshake may start. */
+		ret = session_dtls_seen(y, sdp, sm, err, errlen);
+		if (!ret)
+			session_dtls_answered(y);
+		return ret;
 	}
 	side_crypto(y, sm, warn);
 	if (y->sdes.n_remote != 1) {
@@ -597,7 +656,7 @@ static int answer_media(struct media_side *y, const struct sdp *sdp, const struc
 	y->sdes.n_ours = 1;
 	y->sdes.ours[0].pol.flags = y->sdes.remote[0].pol.flags;
 	y->sdes.ours[0].pol.kdr_log2 = y->sdes.remote[0].pol.kdr_log2;
-	return key_side(y, &y->sdes.remote[0].pol, &y->sdes.ours[0].pol, err, errlen);
+	return session_key_side(y, &y->sdes.remote[0].pol, &y->sdes.ours[0].pol, err, errlen);
 }
 
 int session_answer(struct srtprelayd *d, const struct ng_req *req, struct strbuf *out,
@@ -645,7 +704,7 @@ int session_answer(struct srtprelayd *d, const struct ng_req *req, struct strbuf
 		if (ret)
 			return ret;
 	}
-	ret = session_sdp_write(req, sdp, a, out, err, errlen);
+	ret = session_sdp_write(req, sdp, a, true, out, err, errlen);
 	if (ret)
 		return ret;
 	c->answered = true;
@@ -700,6 +759,10 @@ void session_tick(struct srtprelayd *d)
 		const char *why = NULL;
 
 		next = c->next;
+		for (unsigned int l = 0; l < 2; l++)
+			for (unsigned int i = 0; i < c->leg[l].n_media; i++)
+				if (c->leg[l].media[i])
+					session_dtls_tick(d, c->leg[l].media[i]);
 		last = call_last_packet(c);
 		if (last < c->last_signal)
 			last = c->last_signal;

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "call.h"
+#include "srtp.h"
 #include "strbuf.h"
 
 struct srtprelayd;
@@ -22,6 +23,10 @@ int session_offer(struct srtprelayd *d, const struct ng_req *req, struct strbuf 
 /* The answer from req->to_tag's endpoint; sdp gets what goes back to the offerer. */
 int session_answer(struct srtprelayd *d, const struct ng_req *req, struct strbuf *sdp,
 		   struct strbuf *warn, char *err, size_t errlen);
+/* Keys m's SRTP contexts: in unprotects what its endpoint sends, out protects what it gets.
+ * Unchanged policies keep their per-SSRC state. 0, or -EINVAL with err. */
+int session_key_side(struct media_side *m, const struct srtp_policy *in,
+		     const struct srtp_policy *out, char *err, size_t errlen);
 /* Pulls the kernel's counters for this call's streams (no-op in userspace mode). */
 void session_call_sync(struct srtprelayd *d, struct call *c);
 /* Takes the call's streams out of the kernel, keeping their final counters. */

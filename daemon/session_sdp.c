@@ -7,7 +7,9 @@
 #include "call.h"
 #include "ng_req.h"
 #include "options.h"
+#include "ice.h"
 #include "sdes.h"
+#include "session_dtls.h"
 #include "sdp.h"
 #include "session_sdp.h"
 
@@ -20,7 +22,12 @@ static struct job {
 	char addr[INET6_ADDRSTRLEN];
 	char media_addr[SDP_MAX_MEDIA][INET6_ADDRSTRLEN];
 	char lines[SDP_MAX_MEDIA][SDES_MAX_LINES + 1][LINE_MAX_LEN];
-	const char *add[SDP_MAX_MEDIA][SDES_MAX_LINES + 1];
+	char ice[SDP_MAX_MEDIA][ICE_LINES][ICE_LINE_MAX];
+	char dtls[SDP_MAX_MEDIA][2][LINE_MAX_LEN];
+	char mid[SDP_MAX_MEDIA][48];
+	char group[SDP_MAX_MEDIA * 33 + 16];
+	const char *add[SDP_MAX_MEDIA][SDES_MAX_LINES + 1 + ICE_LINES + 2 + 1];
+	const char *session_add[2];
 } job;
 
 const struct sdp *session_sdp_parse(const struct ng_req *req, char *err, size_t errlen)
@@ -63,11 +70,53 @@ static void crypto_lines(const struct media_side *y, unsigned int i, struct sdp_
 	mr->add = job.add[i];
 }
 
-int session_sdp_write(const struct ng_req *req, const struct sdp *in, struct leg *to,
+/*
+ * a=mid for media i toward y: in an answer the offerer's own (whatever the other side's SDP
+ * had goes), in an offer with generate-mid its index when the SDP has none.
+ */
+static void mid_line(const struct ng_req *req, const struct sdp *in, const struct media_side *y,
+		     bool answer, unsigned int i, struct sdp_media_rw *mr)
+{
+	if (answer && y->mid[0]) {
+		mr->drop |= SDP_DROP_MID;
+		snprintf(job.mid[i], sizeof(job.mid[i]), "mid:%s", y->mid);
+	} else if (!answer && req->generate_mid && !in->media[i].sec.mid.s) {
+		snprintf(job.mid[i], sizeof(job.mid[i]), "mid:%u", i);
+	} else {
+		return;
+	}
+	job.add[i][mr->n_add++] = job.mid[i];
+	mr->add = job.add[i];
+}
+
+/* DTLS-SRTP toward y: our certificate's fingerprint and our role. */
+static void dtls_lines(const struct media_side *y, unsigned int i, struct sdp_media_rw *mr)
+{
+	snprintf(job.dtls[i][0], LINE_MAX_LEN, "fingerprint:%s", dtls_our_fingerprint());
+	snprintf(job.dtls[i][1], LINE_MAX_LEN, "setup:%s", session_dtls_setup_name(y));
+	job.add[i][mr->n_add++] = job.dtls[i][0];
+	job.add[i][mr->n_add++] = job.dtls[i][1];
+	mr->add = job.add[i];
+}
+
+/* ICE-lite toward y: our credentials and host candidates (the session gets a=ice-lite). */
+static void ice_lines(const struct media_side *y, unsigned int i, struct sdp_media_rw *mr)
+{
+	unsigned int n = ice_sdp_lines(&y->ice, job.media_addr[i], y->sock[COMP_RTP]->port,
+				       y->mux_sdp, job.ice[i]);
+
+	for (unsigned int k = 0; k < n; k++)
+		job.add[i][mr->n_add++] = job.ice[i][k];
+	mr->add = job.add[i];
+}
+
+int session_sdp_write(const struct ng_req *req, const struct sdp *in, struct leg *to, bool answer,
 		      struct strbuf *out, char *err, size_t errlen)
 {
 	struct sdp_rewrite *rw = &job.rw;
 	const struct sockaddr_storage *adv = NULL;
+	bool ice = false;
+	size_t glen = 0;
 	int ret;
 
 	memset(rw, 0, sizeof(*rw));
@@ -89,14 +138,24 @@ int session_sdp_write(const struct ng_req *req, const struct sdp *in, struct leg
 		mr->proto = y->proto;
 		mr->conn_addr = job.media_addr[i];
 		mr->conn_family = y->advertised.ss_family;
+		mid_line(req, in, y, answer, i, mr);
+		if (answer && y->bundled && y->mid[0] && glen + strlen(y->mid) + 2 < sizeof(job.group))
+			glen += (size_t)snprintf(job.group + glen, sizeof(job.group) - glen, "%s%s",
+						 glen ? " " : "group:BUNDLE ", y->mid);
 		if (y->raw)
 			continue;
 		mr->rtcp = SDP_RTCP_SET;
 		mr->rtcp_port = y->mux_sdp ? port : (uint16_t)(port + 1);
 		mr->rtcp_mux = y->mux_sdp;
-		mr->drop = SDP_DROP_CRYPTO | SDP_DROP_ICE | SDP_DROP_DTLS |
+		mr->drop |= SDP_DROP_CRYPTO | SDP_DROP_ICE | SDP_DROP_DTLS |
 			   (y->mux_sdp ? 0 : SDP_DROP_RTCP_MUX);
 		crypto_lines(y, i, mr);
+		if (y->dtls.on)
+			dtls_lines(y, i, mr);
+		if (y->ice.on) {
+			ice_lines(y, i, mr);
+			ice = true;
+		}
 	}
 	if (adv) {
 		config_addr_str(adv, job.addr, sizeof(job.addr));
@@ -108,7 +167,17 @@ int session_sdp_write(const struct ng_req *req, const struct sdp *in, struct leg
 		}
 	}
 	rw->session_drop = SDP_DROP_ICE | SDP_DROP_DTLS;
+	rw->session_add = job.session_add;
+	if (answer && glen) {
+		/* the offerer's bundle, of the media we accepted */
+		rw->session_drop |= SDP_DROP_GROUP;
+		job.session_add[rw->n_session_add++] = job.group;
+	}
+	if (ice)
+		job.session_add[rw->n_session_add++] = "ice-lite";
 	ret = sdp_write(in, rw, out, err, errlen);
+	job.group[0] = '\0';
 	explicit_bzero(job.lines, sizeof(job.lines));	/* our keys */
+	explicit_bzero(job.ice, sizeof(job.ice));	/* our ICE passwords */
 	return ret;
 }

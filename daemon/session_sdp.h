@@ -7,6 +7,7 @@
 #ifndef SRTPRELAY_SESSION_SDP_H
 #define SRTPRELAY_SESSION_SDP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "strbuf.h"
@@ -23,9 +24,11 @@ const struct sdp *session_sdp_parse(const struct ng_req *req, char *err, size_t 
 /*
  * Appends 'in' (the other endpoint's SDP) rewritten for leg 'to': each media section gets
  * to's socket port, advertised address, protocol and the a=crypto lines to->media[i]
- * offers or answers with; media without a socket on 'to' are rejected. 0 or -errno.
+ * offers or answers with; media without a socket on 'to' are rejected. An answer gives each
+ * media the offerer's a=mid and repeats its a=group:BUNDLE (a browser refuses an answer that
+ * drops them); an offer with generate-mid numbers media that have no a=mid. 0 or -errno.
  */
-int session_sdp_write(const struct ng_req *req, const struct sdp *in, struct leg *to,
+int session_sdp_write(const struct ng_req *req, const struct sdp *in, struct leg *to, bool answer,
 		      struct strbuf *out, char *err, size_t errlen);
 
 #endif

@@ -16,6 +16,7 @@ import traceback
 sys.path.insert(0, os.path.dirname(__file__))
 from ngclient import (Daemon, benc, bdec, crypto_line, free_range, sdp,  # noqa: E402
                       sdp_cryptos, sdp_media_port)
+import stunclient as stun  # noqa: E402
 
 BUILD = os.environ.get("BUILD", "build")
 ENDPOINT = os.path.join(BUILD, "tests/kmod/endpoint")
@@ -123,14 +124,20 @@ def t_ping_and_errors(d):
     check(r["result"] == "error" and "Unknown" in r["error-reason"], r)
     r = d.ng.call("offer", call_id="c", from_tag="a", sdp=sdp(LO, 4000, "RTP/SAVP"))
     check(r["result"] == "error" and "crypto" in r["error-reason"], r)
-    # What we cannot key yet is refused, whichever side would need it, and no call is left.
-    for kw in ({"transport_protocol": "UDP/TLS/RTP/SAVPF", "sdp": sdp(LO, 4000)},
-               {"sdp": sdp(LO, 4000, "UDP/TLS/RTP/SAVPF")}):
-        r = d.ng.call("offer", call_id="dtls", from_tag="a", **kw)
-        check(r["result"] == "error" and "DTLS-SRTP" in r["error-reason"], r)
+    # What nobody could key is refused, whichever side would need it, and no call is left:
+    # DTLS without a fingerprint (or a=crypto), DTLS=off toward a DTLS profile, SDES-off
+    # toward SDES.
+    r = d.ng.call("offer", call_id="dtls", from_tag="a", sdp=sdp(LO, 4000, "UDP/TLS/RTP/SAVPF"))
+    check(r["result"] == "error" and "a=fingerprint" in r["error-reason"], r)
+    r = d.ng.call("offer", call_id="dtls", from_tag="a", transport_protocol="UDP/TLS/RTP/SAVPF",
+                  DTLS="off", sdp=sdp(LO, 4000))
+    check(r["result"] == "error" and "DTLS=off" in r["error-reason"], r)
     r = d.ng.call("offer", call_id="dtls", from_tag="a", transport_protocol="RTP/SAVP",
                   SDES=["off"], sdp=sdp(LO, 4000))
     check(r["result"] == "error" and "SDES-off" in r["error-reason"], r)
+    r = d.ng.call("offer", call_id="dtls", from_tag="a", sdp=sdp(
+        LO, 4000, "UDP/TLS/RTP/SAVPF", media_extra=["a=fingerprint:sha-256 12:34", "a=setup:actpass"]))
+    check(r["result"] == "error" and "fingerprint" in r["error-reason"], r)
     check(d.ng.call("query", call_id="dtls")["result"] == "error", "refused offer left a call")
     # A request with a non-dictionary body, a huge string length, and a cookie only.
     for bad in (b"c2 i5e", b"c3 99999999999:x", b"c4 le"):
@@ -605,10 +612,143 @@ def t_config_errors(build):
     check(p.returncode == 2, (p.returncode, p.stderr))
 
 
+
+def sdp_values(text, name):
+    """The values of every a=NAME: line, in order."""
+    pre = "a=%s:" % name
+    return [l[len(pre):] for l in text.splitlines() if l.startswith(pre)]
+
+
+def stun_exchange(sock, port, msg, key, wait=1.0):
+    """Sends msg to the relay's port from sock; returns check_response() of the reply, or
+    None when there is none."""
+    sock.sendto(msg, (LO, port))
+    sock.settimeout(wait)
+    try:
+        data, _ = sock.recvfrom(2048)
+    except socket.timeout:
+        return None
+    finally:
+        sock.settimeout(0.5)
+    return stun.check_response(data, key)
+
+
+def t_ice_lite(d):
+    """A browser-like offerer (ICE) bridged to a plain endpoint: B gets no ICE (ICE=remove),
+    A's answer carries our ICE-lite credentials and host candidates (ICE=force); checks are
+    answered with XOR-MAPPED-ADDRESS, MESSAGE-INTEGRITY and FINGERPRINT, bad ones refused
+    (401, 487), a nomination moves A's media to the nominated address, an ICE restart
+    gives new credentials."""
+    a, b, a2 = Endpoint(), Endpoint(), Endpoint()
+    cid = "ice-lite"
+    ice_a = ["a=ice-ufrag:brws", "a=ice-pwd:browserpassword0123456789",
+             "a=candidate:1 1 UDP 2130706431 %s %d typ host" % (LO, a.port)]
+    try:
+        off = ok(d.ng.call("offer", call_id=cid, from_tag="ft", sdp=sdp(LO, a.port,
+                           media_extra=ice_a), ICE="remove"))
+        check("a=ice" not in off["sdp"] and "a=candidate" not in off["sdp"],
+              "ICE=remove left ICE in the offer: %s" % off["sdp"])
+        to_b = sdp_media_port(off["sdp"])
+        ans = ok(d.ng.call("answer", call_id=cid, from_tag="ft", to_tag="tt",
+                           sdp=sdp(LO, b.port), ICE="force"))
+        text = ans["sdp"]
+        to_a = sdp_media_port(text)
+        ufrag, pwd = sdp_values(text, "ice-ufrag"), sdp_values(text, "ice-pwd")
+        check(len(ufrag) == 1 and len(pwd) == 1 and ufrag[0] != "brws", "credentials: %s" % text)
+        ufrag, key = ufrag[0], pwd[0].encode()
+        check(len(ufrag) >= 4 and len(key) >= 22, "credentials too short")
+        check(text.index("a=ice-lite") < text.index("m="), "a=ice-lite not at session level")
+        cands = [c.split() for c in sdp_values(text, "candidate")]
+        check([(c[1], c[2], c[4], c[5], c[7]) for c in cands] ==
+              [("1", "UDP", LO, str(to_a), "host"), ("2", "UDP", LO, str(to_a + 1), "host")],
+              "candidates: %s" % cands)
+        check("a=end-of-candidates" in text, "no a=end-of-candidates")
+
+        txid, req = stun.request(ufrag + ":brws", key)
+        r = stun_exchange(a.s, to_a, req, key)
+        check(r is not None, "no answer to a valid check")
+        t, rtx, attrs, _ = r
+        check(t == stun.BINDING_SUCCESS and rtx == txid, "not a success for our transaction")
+        check(stun.xor_mapped(attrs[stun.XOR_MAPPED_ADDRESS], txid) == (LO, a.port),
+              "XOR-MAPPED-ADDRESS is not where the check came from")
+        # RTCP's candidate answers too (no rtcp-mux here)
+        r = stun_exchange(a.c, to_a + 1, stun.request(ufrag + ":brws", key)[1], key)
+        check(r is not None and r[0] == stun.BINDING_SUCCESS, "RTCP candidate: %r" % (r,))
+
+        for what, msg, code, signed in (
+                ("wrong password", stun.request(ufrag + ":brws", b"x" * 24)[1], 401, False),
+                ("wrong ufrag", stun.request("nobody:brws", key)[1], 401, False),
+                ("no integrity", stun.request(ufrag + ":brws", key, integrity=False)[1], 400,
+                 False),
+                ("both controlled", stun.request(ufrag + ":brws", key, controlling=False)[1],
+                 487, True)):
+            r = stun_exchange(a.s, to_a, msg, key if signed else None)
+            check(r is not None and r[0] == stun.BINDING_ERROR, "%s: %r" % (what, r))
+            check(stun.error_code(r[2][stun.ERROR_CODE]) == code, "%s: error %d" % (
+                what, stun.error_code(r[2][stun.ERROR_CODE])))
+            check((stun.MESSAGE_INTEGRITY in r[2]) == signed, what + ": integrity")
+        # B speaks no ICE: its port does not answer checks
+        check(stun_exchange(b.s, to_b, req, key, wait=0.5) is None, "B's side answered STUN")
+
+        # A nomination from another address: B's media goes there, and A's comes from it
+        r = stun_exchange(a2.s, to_a, stun.request(ufrag + ":brws", key, use_candidate=True)[1],
+                          key)
+        check(r is not None and r[0] == stun.BINDING_SUCCESS, "nomination refused: %r" % (r,))
+        pk = [rtp(i, 0xcccc) for i in range(20)]
+        b.send(to_b, pk)
+        got = a2.recv_all(20)
+        check([g[0] for g in got] == pk, "after nomination: %d of 20 at the nominated address"
+              % len(got))
+        a2.send(to_a, pk)
+        check(len(b.recv_all(20)) == 20, "media from the nominated address not relayed")
+
+        # ICE restart: A offers a new ufrag, our answer has new credentials, old ones fail
+        ice_a[0] = "a=ice-ufrag:brw2"
+        ok(d.ng.call("offer", call_id=cid, from_tag="ft", sdp=sdp(LO, a.port, version="2",
+                     media_extra=ice_a), ICE="remove"))
+        ans = ok(d.ng.call("answer", call_id=cid, from_tag="ft", to_tag="tt",
+                           sdp=sdp(LO, b.port, version="2"), ICE="force"))
+        ufrag2, key2 = sdp_values(ans["sdp"], "ice-ufrag")[0], sdp_values(ans["sdp"], "ice-pwd")[0]
+        check(ufrag2 != ufrag and key2.encode() != key, "ICE restart kept our credentials")
+        r = stun_exchange(a.s, to_a, stun.request(ufrag + ":brw2", key)[1], None)
+        check(r is not None and r[0] == stun.BINDING_ERROR, "old credentials still accepted")
+        r = stun_exchange(a.s, to_a, stun.request(ufrag2 + ":brw2", key2.encode())[1],
+                          key2.encode())
+        check(r is not None and r[0] == stun.BINDING_SUCCESS, "new credentials refused")
+    finally:
+        d.ng.call("delete", call_id=cid)
+        for e in (a, b, a2):
+            e.close()
+
+
+def t_ice_default_follows_the_offer(d):
+    """Without an ICE flag, the side that offered ICE gets ICE back and the other does not."""
+    a, b = Endpoint(), Endpoint()
+    cid = "ice-default"
+    try:
+        off = ok(d.ng.call("offer", call_id=cid, from_tag="ft", sdp=sdp(
+            LO, a.port, media_extra=["a=ice-ufrag:abcd", "a=ice-pwd:passwordpassword123456",
+                                     "a=rtcp-mux"])))
+        check(len(sdp_values(off["sdp"], "candidate")) == 1, "B should get ICE (A spoke ICE, "
+              "rtcp-mux: one candidate): %s" % off["sdp"])
+        ans = ok(d.ng.call("answer", call_id=cid, from_tag="ft", to_tag="tt",
+                           sdp=sdp(LO, b.port, media_extra=["a=rtcp-mux"])))
+        check(len(sdp_values(ans["sdp"], "candidate")) == 1 and "a=ice-lite" in ans["sdp"],
+              "A should get ICE back: %s" % ans["sdp"])
+        cid2 = cid + "-2"
+        off = ok(d.ng.call("offer", call_id=cid2, from_tag="ft", sdp=sdp(LO, a.port)))
+        check("a=ice" not in off["sdp"] and "a=candidate" not in off["sdp"],
+              "ICE where nobody spoke it")
+        d.ng.call("delete", call_id=cid2)
+    finally:
+        d.ng.call("delete", call_id=cid)
+        a.close()
+        b.close()
+
 DAEMON_CASES = [t_ping_and_errors, t_plain_call, t_retransmit, t_tcp, t_sdes_srtp_to_rtp,
                 t_sdes_srtp_to_srtp_other_suite, t_sdes_offer_lists, t_hold_resume_rekey,
                 t_rtp_bleed, t_strict_source, t_srtp_bleed_needs_key, t_ctl_calls,
-                t_many_calls]
+                t_many_calls, t_ice_lite, t_ice_default_follows_the_offer]
 OWN_CASES = [t_ports_exhausted, t_timeout, t_shutdown_clean, t_module_absent, t_metrics,
              t_config_errors]
 

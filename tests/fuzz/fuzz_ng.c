@@ -17,6 +17,7 @@
 #include "log.h"
 #include "ng_cache.h"
 #include "ng_server.h"
+#include "dtls.h"
 #include "session.h"
 
 static struct srtprelayd d;
@@ -44,7 +45,7 @@ static void setup(void)
 	    calls_init(&d.calls, 1024) || relay_init(&d.relay, 64))
 		abort();
 	d.cache = ng_cache_new(30);
-	if (!d.cache)
+	if (!d.cache || dtls_init(NULL, err, sizeof(err)))	/* DTLS offers make associations */
 		abort();
 	d.started = now_mono();
 }

@@ -11,7 +11,9 @@ Each tests/golden/cases/NAME.case holds, after '#' comment lines:
     === answer-out     what A must get                  (with answer)
 SDP is written with LF endings; it is sent with CRLF and replies are compared with LF. Relay
 ports become {P1}, {P1+1}, {P2}... in order of first appearance (one numbering per case),
-SDES keys inline:{KEY} (the test also checks every key is fresh and well formed).
+SDES keys inline:{KEY} (the test also checks every key is fresh and well formed), our ICE
+credentials {UFRAG} and {PWD} (checked for length), candidate ports like the others, and our
+DTLS certificate's a=fingerprint {OURS}.
 
 Then the captured Kamailio traffic (tests/ng/kamailio-5.6-rtpengine-module.txt) is replayed
 byte for byte: every request must get the result rtpengine gave, and every SDP in a reply the
@@ -50,6 +52,8 @@ def parse_case(path):
         elif line.strip() and not line.startswith("#"):
             raise ValueError("%s: stray line %r" % (path, line))
     text = {k: "\n".join(v).rstrip("\n") + "\n" for k, v in parts.items()}
+    if ("answer" in text) != ("answer-out" in text):
+        raise ValueError("%s: an answer needs its answer-out and the other way" % path)
     return flags, text
 
 
@@ -76,9 +80,22 @@ class Normaliser:
         self.keys.append(raw)
         return "inline:{KEY}"
 
+    @staticmethod
+    def ice(m):
+        name, value = m.group(1), m.group(2)
+        if len(value) < (4 if name == "ufrag" else 22):
+            raise AssertionError("ice-%s too short: %s" % (name, value))
+        return "a=ice-%s:{%s}" % (name, name.upper())
+
     def __call__(self, sdp):
         sdp = sdp.replace("\r\n", "\n")
         sdp = re.sub(r"inline:([A-Za-z0-9+/=]+)", self.key, sdp)
+        sdp = re.sub(r"(?m)^a=ice-(ufrag|pwd):(\S+)$", self.ice, sdp)
+        # the other side's never passes through: any fingerprint here is our certificate's
+        sdp = re.sub(r"(?m)^a=fingerprint:sha-256 [0-9A-F]{2}(:[0-9A-F]{2}){31}$",
+                     "a=fingerprint:{OURS}", sdp)
+        sdp = re.sub(r"(?m)^(a=candidate:\S+ \d+ \S+ \d+ \S+ )(\d+)",
+                     lambda m: m.group(1) + self.port(re.match(r"\d+", m.group(2))), sdp)
         # Only where the relay writes ports: m= and a=rtcp (not clock rates or the like).
         sdp = re.sub(r"(?m)(?<=^m=)(\S+ )(\d+)",
                      lambda m: m.group(1) + self.port(re.match(r"\d+", m.group(2))), sdp)
@@ -109,8 +126,10 @@ def run_case(d, path, n):
     if UPDATE:
         body = open(path).read()
         for k, v in got.items():
-            body = re.sub(r"(=== %s\n)(.*?)(?=\n=== |\Z)" % re.escape(k),
-                          lambda m: m.group(1) + v.rstrip("\n"), body, flags=re.S)
+            # up to the next header line, even when the section is still empty
+            body = re.sub(r"(^=== %s\n)(.*?)(?=^=== |\Z)" % re.escape(k),
+                          lambda m: m.group(1) + v.rstrip("\n") + "\n", body,
+                          flags=re.S | re.M)
         open(path, "w").write(body.rstrip("\n") + "\n")
         return
     for k, v in got.items():
