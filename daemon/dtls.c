@@ -45,12 +45,25 @@ struct dtls_conn {
 	char error[128];
 };
 
-/* The peer's certificate is self-signed: trust comes from its SDP fingerprint, checked once
- * the handshake is done (check_peer), so the chain is not judged here. */
-static int accept_any_cert(int ok, X509_STORE_CTX *store)
+static bool cert_matches(X509 *cert, const struct dtls_fingerprint *expect);
+
+/*
+ * The peer's certificate is self-signed: trust comes from its SDP fingerprint, not a chain.
+ * The leaf is checked here, so a wrong certificate fails the handshake with a fatal alert
+ * (bad_certificate) instead of leaving the peer believing it has keys.
+ */
+static int check_cert_cb(int ok, X509_STORE_CTX *store)
 {
+	SSL *ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
+	struct dtls_conn *c = ssl ? SSL_get_app_data(ssl) : NULL;
+
 	(void)ok;
-	(void)store;
+	if (X509_STORE_CTX_get_error_depth(store) != 0)
+		return 1;	/* intermediates of a chain, if any: the leaf decides */
+	if (!c || !cert_matches(X509_STORE_CTX_get_current_cert(store), &c->expect)) {
+		X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REJECTED);
+		return 0;
+	}
 	return 1;
 }
 
@@ -189,7 +202,7 @@ int dtls_init(const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	SSL_CTX_set_verify(g.ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
-			   accept_any_cert);
+			   check_cert_cb);
 	SSL_CTX_set_read_ahead(g.ctx, 1);
 	strcpy(g.fingerprint, "sha-256 ");
 	fp_text(md, mdlen, g.fingerprint + 8, sizeof(g.fingerprint) - 8);
@@ -283,6 +296,7 @@ struct dtls_conn *dtls_conn_new(bool client, const struct dtls_fingerprint *expe
 	}
 	BIO_set_mem_eof_return(c->in, -1);
 	BIO_set_data(out, c);
+	SSL_set_app_data(c->ssl, c);
 	SSL_set_bio(c->ssl, c->in, out);	/* the SSL owns both now */
 	SSL_set_options(c->ssl, SSL_OP_NO_QUERY_MTU);
 	SSL_set_mtu(c->ssl, DTLS_MTU);
@@ -319,16 +333,22 @@ static void fail(struct dtls_conn *c, const char *why)
 }
 
 /* RFC 5763 5: the certificate must be the one the peer's SDP fingerprint names. */
+static bool cert_matches(X509 *cert, const struct dtls_fingerprint *expect)
+{
+	const EVP_MD *md = hash_md(expect->hash);
+	uint8_t d[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+
+	return cert && md && X509_digest(cert, md, d, &n) == 1 && n == expect->len &&
+	       !CRYPTO_memcmp(d, expect->fp, n);
+}
+
+/* Once more after the handshake, on the certificate the session kept. */
 static bool check_peer(struct dtls_conn *c)
 {
 	X509 *cert = SSL_get1_peer_certificate(c->ssl);
-	const EVP_MD *md = hash_md(c->expect.hash);
-	uint8_t d[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-	bool ok;
+	bool ok = cert_matches(cert, &c->expect);
 
-	ok = cert && md && X509_digest(cert, md, d, &n) == 1 && n == c->expect.len &&
-	     !CRYPTO_memcmp(d, c->expect.fp, n);
 	X509_free(cert);
 	return ok;
 }
@@ -351,6 +371,10 @@ static void step(struct dtls_conn *c)
 	if (c->state != DTLS_HANDSHAKING)
 		return;
 	r = SSL_do_handshake(c->ssl);
+	if (r != 1 && SSL_get_verify_result(c->ssl) == X509_V_ERR_CERT_REJECTED) {
+		fail(c, "the peer's certificate does not match its SDP fingerprint");
+		return;
+	}
 	if (r == 1) {
 		if (!check_peer(c))
 			fail(c, "the peer's certificate does not match its SDP fingerprint");

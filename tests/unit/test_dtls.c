@@ -2,7 +2,8 @@
 /*
  * DTLS-SRTP associations (daemon/dtls.c) against each other in memory: the handshake
  * completes through lost datagrams, both sides derive crosswise keys of the agreed profile, a
- * certificate that does not match the SDP fingerprint fails the handshake, and a=fingerprint
+ * certificate that does not match the SDP fingerprint fails the handshake on both ends (an
+ * alert, not a silent refusal after it), and a=fingerprint
  * values parse or are refused. The interop with an independent peer (OpenSSL + libsrtp2) is
  * in tests/daemon.
  */
@@ -133,6 +134,8 @@ static void fingerprint_mismatch_fails(void)
 	run(cl, sv, &to_sv, &to_cl);
 	CHECK_EQ(dtls_conn_state(sv), DTLS_FAILED);
 	CHECK(strstr(dtls_conn_error(sv), "fingerprint"));
+	/* refused in the handshake, with an alert: the client never believes it has keys */
+	CHECK_EQ(dtls_conn_state(cl), DTLS_FAILED);
 	dtls_conn_free(cl);
 	dtls_conn_free(sv);
 }
