@@ -17,6 +17,14 @@ KTEST_BIN := $(KTEST_SRC:tests/kmod/%.c=$(BUILD)/tests/kmod/%)
 $(BUILD)/tests/kmod/%: $(BUILD)/tests/kmod/%.o
 	$(call msg,LD,$@) $(CC) $(LDFLAGS) -o $@ $^ $(LIB_SRTP2)
 
+# --- helpers for the daemon tests: tests/daemon/*.c (the DTLS-SRTP peer), on OpenSSL and
+# libsrtp2 and never on our own library ---
+DTEST_SRC := $(sort $(wildcard tests/daemon/*.c))
+DTEST_BIN := $(DTEST_SRC:tests/daemon/%.c=$(BUILD)/tests/daemon/%)
+
+$(BUILD)/tests/daemon/%: $(BUILD)/tests/daemon/%.o
+	$(call msg,LD,$@) $(CC) $(LDFLAGS) -o $@ $^ $(LIB_SRTP2) -lssl -lcrypto
+
 # --- the core built as the kernel will see it: freestanding, no libc headers at all ---
 # Every object may only reference the symbols srtp_compat.h maps onto (memcpy & co.), and no
 # function may need a large stack frame.
@@ -83,9 +91,9 @@ bench: all $(BENCH_BIN) $(BENCH_TOOLS)
 		BUILD=$(BUILD) $$b || exit 1; done
 
 # --- everything ---
-check-unit: all $(UNIT_BIN) $(KTEST_BIN) freestanding
+check-unit: all $(UNIT_BIN) $(KTEST_BIN) $(DTEST_BIN) freestanding
 
-check: all $(UNIT_BIN) $(KTEST_BIN) freestanding $(FUZZ_BIN)
+check: all $(UNIT_BIN) $(KTEST_BIN) $(DTEST_BIN) freestanding $(FUZZ_BIN)
 	$(Q)BUILD=$(BUILD) tests/run.sh
 
 # The VM suites on ../shared/kernels/6.12-debug (KASAN, lockdep, kmemleak, panic_on_warn).

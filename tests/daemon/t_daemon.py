@@ -745,10 +745,167 @@ def t_ice_default_follows_the_offer(d):
         a.close()
         b.close()
 
+
+DTLS_PEER = os.path.join(BUILD, "tests/daemon/dtls_peer")
+
+
+def peer_cert(tmp):
+    """A fresh P-256 certificate for the DTLS peer; (cert, key, sha-256 fingerprint)."""
+    cert, key = os.path.join(tmp, "c.pem"), os.path.join(tmp, "k.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=peer",
+                    "-keyout", key, "-out", cert], check=True, capture_output=True, timeout=30)
+    out = subprocess.run(["openssl", "x509", "-in", cert, "-noout", "-fingerprint", "-sha256"],
+                         check=True, capture_output=True, text=True, timeout=30).stdout
+    return cert, key, out.strip().split("=", 1)[1]
+
+
+def dtls_call(d, relay_dtls, profiles=None, count=100, tamper_fp=False, ice=False):
+    """A DTLS-SRTP endpoint (tests/daemon/dtls_peer: OpenSSL and libsrtp2, not our code)
+    offers; a plain RTP endpoint answers. relay_dtls is the DTLS flag of the answer to the
+    browser-like side: passive (relay server) or active (relay client). Media both ways must
+    arrive intact. Returns (peer output, daemon's reply to query)."""
+    import tempfile
+    b = Endpoint()
+    cid = "dtls-%s-%s" % (relay_dtls, profiles or "all")
+    tmp = tempfile.mkdtemp(prefix="srtprelay-dtls-")
+    peer = None
+    try:
+        cert, key, fp = peer_cert(tmp)
+        pport = free_range(2)[0]
+        extra = ["a=fingerprint:sha-256 " + fp, "a=setup:actpass", "a=rtcp-mux"]
+        if ice:
+            extra += ["a=ice-ufrag:peer", "a=ice-pwd:peerpasswordpeerpassword"]
+        off = ok(d.ng.call("offer", call_id=cid, from_tag="ft", transport_protocol="RTP/AVP",
+                           ICE="remove", DTLS="off", sdp=sdp(LO, pport, "UDP/TLS/RTP/SAVPF",
+                                                             media_extra=extra)))
+        to_b = sdp_media_port(off["sdp"])
+        ans = ok(d.ng.call("answer", call_id=cid, from_tag="ft", to_tag="tt",
+                           sdp=sdp(LO, b.port), DTLS=relay_dtls,
+                           ICE="force" if ice else "remove"))
+        text = ans["sdp"]
+        to_a = sdp_media_port(text)
+        check("a=setup:%s" % relay_dtls in text, "our a=setup: %s" % text)
+        ours = sdp_values(text, "fingerprint")[0].split()[1]
+        if tamper_fp:
+            ours = ("00" if ours[:2] != "00" else "11") + ours[2:]
+        cmd = [DTLS_PEER, "%s:%d" % (LO, pport), "%s:%d" % (LO, to_a),
+               "client" if relay_dtls == "passive" else "server", cert, key, ours,
+               str(count), str(count), "4000"]
+        if profiles:
+            cmd.append("profiles=" + profiles)
+        if ice:
+            cmd.append("stun=%s:%s" % (sdp_values(text, "ice-ufrag")[0],
+                                       sdp_values(text, "ice-pwd")[0]))
+        peer = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        # B sends for as long as the peer may take (handshake, then its media)
+        got = []
+        deadline = time.time() + 8
+        seq = 0
+        while peer.poll() is None and time.time() < deadline:
+            b.s.sendto(rtp(seq, 0xb0b0), (LO, to_b))
+            seq += 1
+            try:
+                b.s.settimeout(0.004)
+                data, _ = b.s.recvfrom(4096)
+                got.append(data)
+            except socket.timeout:
+                pass
+        b.s.settimeout(0.5)
+        got += [g[0] for g in b.recv_all(count, wait=0.5)]
+        try:
+            out, _ = peer.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            peer.kill()
+            out, _ = peer.communicate()
+        q = d.ng.call("query", call_id=cid)
+        return peer.returncode, out, got, q
+    finally:
+        if peer and peer.poll() is None:
+            peer.kill()
+            peer.wait()
+        d.ng.call("delete", call_id=cid)
+        b.close()
+        import shutil
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def intact(pkts, ssrc=None):
+    """How many are plain RTP with endpoint.c's payload pattern (what dtls_peer sends)."""
+    n = 0
+    for p in pkts:
+        if len(p) != 172 or p[0] >> 6 != 2:
+            continue
+        seq = struct.unpack("!H", p[2:4])[0]
+        if p[12:] == bytes((seq * 7 + i) & 0xff for i in range(160)):
+            n += 1
+    return n
+
+
+def t_dtls_srtp_relay_server_and_client(d):
+    """DTLS-SRTP with an independent peer (OpenSSL + libsrtp2): the relay as DTLS server
+    (DTLS=passive) and as client (DTLS=active), with GCM (the relay's first choice) and
+    AES-CM (the only profile the peer offers), and with ICE in front; media both ways,
+    decrypted on each side."""
+    check(os.access(DTLS_PEER, os.X_OK), "no %s (make check builds it)" % DTLS_PEER)
+    for relay_dtls, profiles, want in (("passive", None, "SRTP_AEAD_AES_256_GCM"),
+                                       ("active", None, "SRTP_AEAD_AES_256_GCM"),
+                                       ("passive", "SRTP_AES128_CM_SHA1_80",
+                                        "SRTP_AES128_CM_SHA1_80"),
+                                       ("active", "SRTP_AES128_CM_SHA1_32",
+                                        "SRTP_AES128_CM_SHA1_32")):
+        rc, out, got, _ = dtls_call(d, relay_dtls, profiles)
+        what = "relay %s, %s: " % (relay_dtls, profiles or "all profiles")
+        check("handshake ok profile " + want in out, what + out)
+        check(rc == 0, what + "peer did not get the relay's media: " + out)
+        check(intact(got) >= 100, what + "B got %d intact packets of the peer's 100 (%d in all)"
+              % (intact(got), len(got)))
+    # With ICE the relay, as DTLS client, waits for the peer's first authenticated check
+    # before its ClientHello, and sends it where the check came from.
+    rc, out, got, _ = dtls_call(d, "active", ice=True)
+    check("stun ok" in out and "handshake ok" in out and rc == 0, "ICE + DTLS: " + out)
+    check(intact(got) >= 100, "ICE + DTLS: B got %d intact packets" % intact(got))
+
+
+def t_dtls_fingerprint_mismatch(d):
+    """A peer whose certificate is not the one its SDP announced is refused during the
+    handshake: the peer gets no keys, and no media crosses."""
+    check(os.access(DTLS_PEER, os.X_OK), "no %s" % DTLS_PEER)
+    import shutil
+    import tempfile
+    b = Endpoint()
+    cid = "dtls-mismatch"
+    tmp = tempfile.mkdtemp(prefix="srtprelay-dtls-")
+    try:
+        cert, key, _ = peer_cert(tmp)
+        _, _, other = peer_cert(tempfile.mkdtemp(dir=tmp))
+        pport = free_range(2)[0]
+        off = ok(d.ng.call("offer", call_id=cid, from_tag="ft", transport_protocol="RTP/AVP",
+                           ICE="remove", sdp=sdp(LO, pport, "UDP/TLS/RTP/SAVPF", media_extra=[
+                               "a=fingerprint:sha-256 " + other, "a=setup:actpass",
+                               "a=rtcp-mux"])))
+        ans = ok(d.ng.call("answer", call_id=cid, from_tag="ft", to_tag="tt",
+                           sdp=sdp(LO, b.port), DTLS="passive"))
+        ours = sdp_values(ans["sdp"], "fingerprint")[0].split()[1]
+        p = subprocess.run([DTLS_PEER, "%s:%d" % (LO, pport),
+                            "%s:%d" % (LO, sdp_media_port(ans["sdp"])), "client", cert, key,
+                            ours, "10", "10", "1500"], capture_output=True, text=True,
+                           timeout=30)
+        check(p.returncode != 0 and "handshake ok" not in p.stdout,
+              "the relay accepted a certificate its SDP did not name: " + p.stdout)
+        b.s.sendto(rtp(1, 0xb0b0), (LO, sdp_media_port(off["sdp"])))
+        check(not b.recv_all(1, wait=0.3), "media crossed without keys")
+    finally:
+        d.ng.call("delete", call_id=cid)
+        b.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 DAEMON_CASES = [t_ping_and_errors, t_plain_call, t_retransmit, t_tcp, t_sdes_srtp_to_rtp,
                 t_sdes_srtp_to_srtp_other_suite, t_sdes_offer_lists, t_hold_resume_rekey,
                 t_rtp_bleed, t_strict_source, t_srtp_bleed_needs_key, t_ctl_calls,
-                t_many_calls, t_ice_lite, t_ice_default_follows_the_offer]
+                t_many_calls, t_ice_lite, t_ice_default_follows_the_offer,
+                t_dtls_srtp_relay_server_and_client, t_dtls_fingerprint_mismatch]
 OWN_CASES = [t_ports_exhausted, t_timeout, t_shutdown_clean, t_module_absent, t_metrics,
              t_config_errors]
 
