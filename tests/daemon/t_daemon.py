@@ -901,11 +901,72 @@ def t_dtls_fingerprint_mismatch(d):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+
+def run_peer(cmd, b, to_b, count, first_seq=0):
+    """Runs dtls_peer while B sends plain RTP to to_b; returns (rc, output, what B got)."""
+    peer = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    got, seq = [], first_seq
+    deadline = time.time() + 8
+    try:
+        while peer.poll() is None and time.time() < deadline:
+            b.s.sendto(rtp(seq, 0xb0b0), (LO, to_b))
+            seq += 1
+            try:
+                b.s.settimeout(0.004)
+                got.append(b.s.recvfrom(4096)[0])
+            except socket.timeout:
+                pass
+        b.s.settimeout(0.5)
+        got += [g[0] for g in b.recv_all(count, wait=0.5)]
+        out, _ = peer.communicate(timeout=10)
+    finally:
+        if peer.poll() is None:
+            peer.kill()
+            peer.communicate()
+    return peer.returncode, out, got
+
+
+def t_dtls_new_fingerprint_rehandshakes(d):
+    """A re-INVITE with a new certificate (a=fingerprint) means a new DTLS association: the
+    relay drops the old one, handshakes again and re-keys; media flows with the new keys."""
+    check(os.access(DTLS_PEER, os.X_OK), "no %s" % DTLS_PEER)
+    import shutil
+    import tempfile
+    b = Endpoint()
+    cid = "dtls-rekey"
+    tmp = tempfile.mkdtemp(prefix="srtprelay-dtls-")
+    try:
+        pport = free_range(2)[0]
+        to_b = None
+        for n, ssrc in ((1, "0x5eed0001"), (2, "0x5eed0002")):
+            cert, key, fp = peer_cert(tempfile.mkdtemp(dir=tmp))
+            extra = ["a=fingerprint:sha-256 " + fp, "a=setup:actpass", "a=rtcp-mux"]
+            off = ok(d.ng.call("offer", call_id=cid, from_tag="ft", transport_protocol="RTP/AVP",
+                               ICE="remove", sdp=sdp(LO, pport, "UDP/TLS/RTP/SAVPF",
+                                                     version=str(n), media_extra=extra)))
+            check(to_b in (None, sdp_media_port(off["sdp"])), "re-INVITE moved B's port")
+            to_b = sdp_media_port(off["sdp"])
+            ans = ok(d.ng.call("answer", call_id=cid, from_tag="ft", to_tag="tt",
+                               sdp=sdp(LO, b.port, version=str(n)), DTLS="passive"))
+            ours = sdp_values(ans["sdp"], "fingerprint")[0].split()[1]
+            rc, out, got = run_peer(
+                [DTLS_PEER, "%s:%d" % (LO, pport), "%s:%d" % (LO, sdp_media_port(ans["sdp"])),
+                 "client", cert, key, ours, "100", "100", "4000", "ssrc=" + ssrc], b, to_b, 100,
+                first_seq=n * 10000)
+            check(rc == 0 and "handshake ok" in out, "handshake %d: %s" % (n, out))
+            check(intact(got) >= 100, "handshake %d: B got %d intact" % (n, intact(got)))
+            b.drain()
+    finally:
+        d.ng.call("delete", call_id=cid)
+        b.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
 DAEMON_CASES = [t_ping_and_errors, t_plain_call, t_retransmit, t_tcp, t_sdes_srtp_to_rtp,
                 t_sdes_srtp_to_srtp_other_suite, t_sdes_offer_lists, t_hold_resume_rekey,
                 t_rtp_bleed, t_strict_source, t_srtp_bleed_needs_key, t_ctl_calls,
                 t_many_calls, t_ice_lite, t_ice_default_follows_the_offer,
-                t_dtls_srtp_relay_server_and_client, t_dtls_fingerprint_mismatch]
+                t_dtls_srtp_relay_server_and_client, t_dtls_fingerprint_mismatch,
+                t_dtls_new_fingerprint_rehandshakes]
 OWN_CASES = [t_ports_exhausted, t_timeout, t_shutdown_clean, t_module_absent, t_metrics,
              t_config_errors]
 

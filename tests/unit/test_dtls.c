@@ -184,12 +184,74 @@ static void fingerprint_values(void)
 	CHECK_EQ(strlen(dtls_our_fingerprint()), 8 + 32 * 3 - 1);
 }
 
+/*
+ * Chrome 156's ClientHello (tests/vectors/chromium-156-dtls-client-handshake.pcap, captured):
+ * 1413 octets in two fragments (an X25519MLKEM768 key share), offering DTLS 1.3 and 1.2. The
+ * server reassembles it, in either order, and answers with a DTLS 1.2 ServerHello.
+ */
+static size_t pcap_dtls_from(const uint8_t *pcap, size_t len, uint16_t sport, uint8_t out[][1500],
+			     size_t *lens, size_t max)
+{
+	size_t off = 24, n = 0;
+
+	while (off + 16 <= len && n < max) {
+		uint32_t incl = (uint32_t)pcap[off + 8] | (uint32_t)pcap[off + 9] << 8 |
+				(uint32_t)pcap[off + 10] << 16 | (uint32_t)pcap[off + 11] << 24;
+		const uint8_t *ip = pcap + off + 16 + 14;	/* Ethernet */
+		size_t ihl;
+
+		off += 16 + incl;
+		if (off > len || incl < 14 + 20 + 8)
+			break;
+		ihl = (size_t)(ip[0] & 15) * 4;
+		if (ip[9] != 17 || (ip[ihl] << 8 | ip[ihl + 1]) != sport)
+			continue;
+		if (incl - 14 - ihl - 8 > 1500 || ip[ihl + 8] < 20 || ip[ihl + 8] > 63)
+			continue;	/* not DTLS (RFC 7983) */
+		lens[n] = incl - 14 - ihl - 8;
+		memcpy(out[n], ip + ihl + 8, lens[n]);
+		n++;
+	}
+	return n;
+}
+
+static void chrome_client_hello_reassembled(void)
+{
+	static uint8_t pcap[16384], dg[4][1500];
+	size_t len, lens[4], n;
+	FILE *f = fopen("tests/vectors/chromium-156-dtls-client-handshake.pcap", "rb");
+	struct dtls_fingerprint fp = ours();
+
+	CHECK(f);
+	len = fread(pcap, 1, sizeof(pcap), f);
+	fclose(f);
+	n = pcap_dtls_from(pcap, len, 49890, dg, lens, 4);
+	CHECK(n >= 2 && lens[0] == 1200 && dg[0][13] == 1);	/* ClientHello, fragment 1 */
+	for (int order = 0; order < 2; order++) {
+		struct wire w = { 0 };
+		struct dtls_conn *sv = dtls_conn_new(false, &fp, to_wire, &w);
+
+		CHECK(sv);
+		dtls_conn_input(sv, dg[order ? 1 : 0], lens[order ? 1 : 0]);
+		CHECK(w.n == 0);	/* half a ClientHello: nothing to say yet */
+		dtls_conn_input(sv, dg[order ? 0 : 1], lens[order ? 0 : 1]);
+		CHECK_EQ(dtls_conn_state(sv), DTLS_HANDSHAKING);
+		CHECK(w.n >= 1 && w.len[0] > 13 + 12 + 2);
+		/* record: handshake; message: ServerHello; server_version: DTLS 1.2 */
+		CHECK_EQ(w.pkt[0][0], 22);
+		CHECK_EQ(w.pkt[0][13], 2);
+		CHECK(w.pkt[0][25] == 0xfe && w.pkt[0][26] == 0xfd);
+		dtls_conn_free(sv);
+	}
+}
+
 static const struct check_case cases[] = {
 	CASE(fingerprint_values),
 	CASE(handshake_and_keys),
 	CASE(lost_flights_are_retransmitted),
 	CASE(fingerprint_mismatch_fails),
 	CASE(garbage_is_not_a_handshake),
+	CASE(chrome_client_hello_reassembled),
 };
 
 int main(int argc, char **argv)
