@@ -124,6 +124,8 @@ void media_side_free(struct media_side *m, struct relay *r)
 	if (m->out_on)
 		srtp_ctx_free(&m->out);
 	dtls_conn_free(m->dtls.conn);
+	for (unsigned int i = 0; i < m->dtls.n_early; i++)
+		free(m->dtls.early[i]);
 	explicit_bzero(m, sizeof(*m));
 	free(m);
 }

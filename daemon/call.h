@@ -95,6 +95,7 @@ struct sdes_state {
 };
 
 enum dtls_setup { DTLS_SETUP_NONE, DTLS_SETUP_ACTPASS, DTLS_SETUP_ACTIVE, DTLS_SETUP_PASSIVE };
+#define DTLS_EARLY_MAX 4	/* datagrams: a ClientHello in fragments */
 
 /* DTLS-SRTP toward one endpoint (session_dtls.c). */
 struct dtls_side {
@@ -104,6 +105,12 @@ struct dtls_side {
 	struct dtls_fingerprint fp;	/* its certificate's, from its SDP */
 	struct dtls_conn *conn;		/* made once the answer fixed the roles */
 	struct sockaddr_storage from;	/* where its DTLS comes from: ours goes there */
+	/* What it sent before its answer reached us (a browser answering our actpass starts at
+	 * once): kept to replay when the answer fixes the roles, instead of waiting for its
+	 * retransmission a second later. */
+	uint8_t *early[DTLS_EARLY_MAX];
+	uint16_t early_len[DTLS_EARLY_MAX];
+	unsigned int n_early;
 };
 
 struct media_side {

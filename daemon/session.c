@@ -594,8 +594,9 @@ static int answer_check(const struct sdp *sdp, struct leg *b, char *err, size_t 
 }
 
 /* B's answer for one media: its endpoint and, for SRTP, the line it chose of ours. */
-static int answer_media(struct media_side *y, const struct sdp *sdp, const struct sdp_media *sm,
-			const struct ng_req *req, struct strbuf *warn, char *err, size_t errlen)
+static int answer_media(struct srtprelayd *d, struct media_side *y, const struct sdp *sdp,
+			const struct sdp_media *sm, const struct ng_req *req, struct strbuf *warn,
+			char *err, size_t errlen)
 {
 	struct media_side *x = y->other;
 	int ret, k;
@@ -633,7 +634,7 @@ static int answer_media(struct media_side *y, const struct sdp *sdp, const struc
 		/* The answer fixes the roles: the handshake may start. */
 		ret = session_dtls_seen(y, sdp, sm, err, errlen);
 		if (!ret)
-			session_dtls_answered(y);
+			session_dtls_answered(d, y);
 		return ret;
 	}
 	side_crypto(y, sm, warn);
@@ -700,7 +701,7 @@ int session_answer(struct srtprelayd *d, const struct ng_req *req, struct strbuf
 		return ret;
 	c->last_signal = now_mono();
 	for (unsigned int i = 0; i < sdp->n_media; i++) {
-		ret = answer_media(b->media[i], sdp, &sdp->media[i], req, warn, err, errlen);
+		ret = answer_media(d, b->media[i], sdp, &sdp->media[i], req, warn, err, errlen);
 		if (ret)
 			return ret;
 	}

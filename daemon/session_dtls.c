@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -115,17 +116,45 @@ void session_dtls_setup(struct media_side *m, bool to_offerer, int flag)
 	make_conn(m, ours == DTLS_SETUP_ACTIVE);
 }
 
-void session_dtls_answered(struct media_side *m)
+static void early_free(struct dtls_side *t)
+{
+	for (unsigned int i = 0; i < t->n_early; i++)
+		free(t->early[i]);
+	t->n_early = 0;
+}
+
+/* Keeps a datagram that came before the roles were fixed; 0 when there is no room. */
+static void early_keep(struct dtls_side *t, const uint8_t *pkt, uint32_t len)
+{
+	uint8_t *copy;
+
+	if (t->n_early >= DTLS_EARLY_MAX || len > 2048 || !(copy = malloc(len)))
+		return;
+	memcpy(copy, pkt, len);
+	t->early[t->n_early] = copy;
+	t->early_len[t->n_early++] = (uint16_t)len;
+}
+
+static void handshake_done(struct srtprelayd *d, struct media_side *m);
+
+void session_dtls_answered(struct srtprelayd *d, struct media_side *m)
 {
 	bool client = m->dtls.peer_setup == DTLS_SETUP_PASSIVE;
 
 	m->dtls.our_setup = client ? DTLS_SETUP_ACTIVE : DTLS_SETUP_PASSIVE;
 	make_conn(m, client);
+	/* As server, the ClientHello that came with (or before) the answer starts it now. */
+	for (unsigned int i = 0; !client && m->dtls.conn && i < m->dtls.n_early; i++)
+		if (dtls_conn_input(m->dtls.conn, m->dtls.early[i], m->dtls.early_len[i]) ==
+		    DTLS_CONNECTED)
+			handshake_done(d, m);
+	early_free(&m->dtls);
 }
 
 void session_dtls_off(struct media_side *m)
 {
 	dtls_conn_free(m->dtls.conn);
+	early_free(&m->dtls);
 	memset(&m->dtls, 0, sizeof(m->dtls));
 }
 
@@ -180,6 +209,12 @@ void session_dtls_packet(struct relay *r, struct msock *s, const struct sockaddr
 	if (!m)
 		return;
 	/* One association per stream, on its RTP port (WebRTC multiplexes RTCP there). */
+	if (m->dtls.on && !m->dtls.conn && s->comp == COMP_RTP &&
+	    m->dtls.our_setup == DTLS_SETUP_ACTPASS) {
+		m->dtls.from = *from;
+		early_keep(&m->dtls, pkt, len);
+		return;
+	}
 	if (!m->dtls.on || !m->dtls.conn || s->comp != COMP_RTP) {
 		m->stats[s->comp].drops[DROP_OTHER]++;
 		return;

@@ -36,8 +36,9 @@ int session_dtls_seen(struct media_side *m, const struct sdp *sdp, const struct 
  * then, and makes the association.
  */
 void session_dtls_setup(struct media_side *m, bool to_offerer, int flag);
-/* m's endpoint answered our actpass offer: its a=setup fixes the roles. */
-void session_dtls_answered(struct media_side *m);
+/* m's endpoint answered our actpass offer: its a=setup fixes the roles; a ClientHello that
+ * came early is taken now. */
+void session_dtls_answered(struct srtprelayd *d, struct media_side *m);
 /* DTLS off for m: association and state go. */
 void session_dtls_off(struct media_side *m);
 /* Our a=fingerprint and a=setup values for m's SDP; setup NULL when m speaks no DTLS. */

@@ -961,12 +961,76 @@ def t_dtls_new_fingerprint_rehandshakes(d):
         b.close()
         shutil.rmtree(tmp, ignore_errors=True)
 
+
+def t_dtls_answerer_starts_before_the_answer(d):
+    """The SIP side offers, a DTLS endpoint answers (a=setup:active) and, like a browser,
+    sends its ClientHello at once, before its answer reaches the relay through the proxy.
+    The relay keeps it and handshakes as soon as the answer fixes the roles, instead of
+    waiting for the retransmission a second later; media then flows both ways."""
+    check(os.access(DTLS_PEER, os.X_OK), "no %s" % DTLS_PEER)
+    import shutil
+    import tempfile
+    b = Endpoint()
+    cid = "dtls-early"
+    tmp = tempfile.mkdtemp(prefix="srtprelay-dtls-")
+    peer = None
+    try:
+        cert, key, fp = peer_cert(tmp)
+        pport = free_range(2)[0]
+        off = ok(d.ng.call("offer", call_id=cid, from_tag="sip", sdp=sdp(LO, b.port),
+                           transport_protocol="UDP/TLS/RTP/SAVPF", SDES=["off"],
+                           rtcp_mux=["offer"]))
+        text = off["sdp"]
+        check("a=setup:actpass" in text and "a=crypto" not in text, "our offer: " + text)
+        to_peer = sdp_media_port(text)
+        ours = sdp_values(text, "fingerprint")[0].split()[1]
+        peer = subprocess.Popen([DTLS_PEER, "%s:%d" % (LO, pport), "%s:%d" % (LO, to_peer),
+                                 "client", cert, key, ours, "100", "100", "4000"],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        check(peer.stdout.readline().startswith("fingerprint"), "peer did not start")
+        time.sleep(0.2)     # its ClientHello is on its way; its answer is not
+        ans = ok(d.ng.call("answer", call_id=cid, from_tag="sip", to_tag="wrtc", sdp=sdp(
+            LO, pport, "UDP/TLS/RTP/SAVPF", media_extra=["a=fingerprint:sha-256 " + fp,
+                                                       "a=setup:active", "a=rtcp-mux"])))
+        t0 = time.time()
+        line = ""
+        while not line.startswith("handshake"):
+            line = peer.stdout.readline()
+            check(line, "peer ended without a handshake")
+        took = time.time() - t0
+        check(line.startswith("handshake ok"), line)
+        check(took < 0.5, "handshake %.2f s after the answer: the early ClientHello was "
+              "dropped and the retransmission needed" % took)
+        to_b = sdp_media_port(ans["sdp"])
+        got, seq = [], 0
+        deadline = time.time() + 8
+        while peer.poll() is None and time.time() < deadline:
+            b.s.sendto(rtp(seq, 0xb0b0), (LO, to_b))
+            seq += 1
+            try:
+                b.s.settimeout(0.004)
+                got.append(b.s.recvfrom(4096)[0])
+            except socket.timeout:
+                pass
+        b.s.settimeout(0.5)
+        got += [g[0] for g in b.recv_all(100, wait=0.5)]
+        out, _ = peer.communicate(timeout=10)
+        check(peer.returncode == 0, "peer: " + out)
+        check(intact(got) >= 100, "B got %d intact" % intact(got))
+    finally:
+        if peer and peer.poll() is None:
+            peer.kill()
+            peer.communicate()
+        d.ng.call("delete", call_id=cid)
+        b.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
 DAEMON_CASES = [t_ping_and_errors, t_plain_call, t_retransmit, t_tcp, t_sdes_srtp_to_rtp,
                 t_sdes_srtp_to_srtp_other_suite, t_sdes_offer_lists, t_hold_resume_rekey,
                 t_rtp_bleed, t_strict_source, t_srtp_bleed_needs_key, t_ctl_calls,
                 t_many_calls, t_ice_lite, t_ice_default_follows_the_offer,
                 t_dtls_srtp_relay_server_and_client, t_dtls_fingerprint_mismatch,
-                t_dtls_new_fingerprint_rehandshakes]
+                t_dtls_new_fingerprint_rehandshakes, t_dtls_answerer_starts_before_the_answer]
 OWN_CASES = [t_ports_exhausted, t_timeout, t_shutdown_clean, t_module_absent, t_metrics,
              t_config_errors]
 
