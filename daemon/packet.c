@@ -210,6 +210,10 @@ int packet_process(struct msock *s, const struct sockaddr_storage *src, uint8_t 
 
 	if (!y || y->rejected || !(to = packet_destination(y, comp)))
 		return drop(x, comp, DROP_NO_DEST);
+	/* An SRTP endpoint whose key is not known yet (DTLS still handshaking) gets nothing:
+	 * never media in clear to a side that asked for SRTP. */
+	if (y->secure && !y->raw && !y->out_on)
+		return drop(x, comp, DROP_CRYPTO);
 	if (y->out_on) {
 		err = comp == COMP_RTCP ? srtp_rtcp_protect(&y->out, pkt, len, cap) :
 					  srtp_rtp_protect(&y->out, pkt, len, cap);

@@ -34,7 +34,7 @@
 #include "strbuf.h"
 
 #define SDP_MAX_MEDIA 32
-#define SDP_MAX_ATTRS 128		/* a= lines in one section */
+#define SDP_MAX_ATTRS 512		/* a= lines in one section (Chrome's video: ~170) */
 #define SDP_MAX_ATTRS_TOTAL 2048	/* a= lines in the whole body */
 #define SDP_MAX_LINE 4096		/* octets of one line, without its ending */
 #define SDP_ERR_MAX 128

@@ -284,6 +284,22 @@ static void stun_dtls_and_junk(void)
 		 -1 - DROP_OTHER);
 }
 
+/* The other side speaks SRTP but has no key yet (DTLS is still handshaking, found by a real
+ * browser): its media is dropped and counted, never sent in clear. */
+static void no_clear_media_to_srtp_side_without_key(void)
+{
+	struct fixture f;
+	struct pkt_out out;
+	uint8_t p[256];
+	uint32_t len = rtp(p, 1, 1);
+
+	setup(&f);
+	f.b.secure = true;	/* B: SAVPF, keys from a handshake not finished */
+	CHECK_EQ(feed(&f.sa[COMP_RTP], addr("127.0.0.2", 5000), p, &len, 1, &out),
+		 -1 - DROP_CRYPTO);
+	CHECK_EQ(f.a.stats[COMP_RTP].drops[DROP_CRYPTO], 1);
+}
+
 static void no_destination_yet(void)
 {
 	struct fixture f;
@@ -307,5 +323,6 @@ static const struct check_case cases[] = {
 	CASE(rtcp_mux_to_separate),
 	CASE(stun_dtls_and_junk),
 	CASE(no_destination_yet),
+	CASE(no_clear_media_to_srtp_side_without_key),
 };
 CHECK_MAIN("packet", cases)

@@ -617,7 +617,7 @@ static void limits(void)
 	rw.media[0].n_add = 1;
 	CHECK(bad_rewrite(&rw, "too many attributes in a section"));
 	n = build(text, sizeof(text), 1, SDP_MAX_ATTRS + 1, 0);
-	CHECK(refused(n, "SDP line 133: more than 128 a= lines in one section"));
+	CHECK(refused(n, "SDP line 517: more than 512 a= lines in one section"));
 	n = build(text, sizeof(text), SDP_MAX_MEDIA, SDP_MAX_ATTRS_TOTAL / SDP_MAX_MEDIA, 0);
 	CHECK_EQ(sdp_parse(&sdp, text, n, err, sizeof(err)), 0);
 	CHECK_EQ(sdp.n_attr_pool, SDP_MAX_ATTRS_TOTAL);
