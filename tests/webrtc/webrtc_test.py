@@ -1,0 +1,709 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+"""A real browser through srtprelayd: headless Chromium (page.html) calls a plain RTP/AVP
+endpoint, the relay bridging WebRTC (ICE-lite, DTLS-SRTP, rtcp-mux, UDP/TLS/RTP/SAVPF) to
+RTP/AVP with the flags a Kamailio WebRTC gateway uses.
+
+    browser netns "wrtc-browser-ID"            host
+    chromium, page.html                        srtprelayd (media on H.1, ng on 127.0.0.1)
+    H.2/24  wrtcbID  ------- veth -------  wrtchID  H.1/24    http server (page, /offer, /stats)
+                                                              plain endpoint (Python UDP)
+
+Chromium offers no candidates on loopback, hence its own namespace. Its offer goes to the
+relay (ng offer), the endpoint's PCMU answer back (ng answer) with the relay as DTLS server
+(DTLS=passive) or client (DTLS=active). A run passes when, for 10 seconds, the endpoint gets
+the browser's audio as plain RTP and the browser's getStats() counts the endpoint's audio,
+with the SRTP cipher that run's roles lead to, and none of the endpoint's audio crossed the
+veth in clear (read off the wire: before DTLS is done the relay must drop, not forward).
+Prints PASS/FAIL per run (-v: SDP, events, logs of passing runs too; a run's name as an
+argument runs only that one); every process, the namespace and the veth are gone at the
+end, whatever happened."""
+import http.server
+import json
+import math
+import os
+import random
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True      # tests/daemon/ is not ours to write in
+sys.path.insert(0, os.path.join(HERE, "..", "daemon"))
+from ngclient import Daemon  # noqa: E402
+
+BUILD = os.environ.get("BUILD", "build")
+ID = os.environ.get("WRTC_ID") or str(os.getpid())
+NS = "wrtc-browser-" + ID
+VETH_HOST, VETH_NS = "wrtch" + ID, "wrtcb" + ID
+CHROMIUM = os.environ.get("CHROMIUM", "chromium")
+WINDOW = 10.0           # seconds media must keep flowing
+MIN_PACKETS = 400       # of the 500 that 20 ms packets make in WINDOW
+CONNECT_WAIT = 20.0     # from chromium's start to the endpoint's first packet
+# What headless chromium always complains of here (no sound card, no D-Bus, a test in
+# Debian's launcher script): not evidence.
+CHROMIUM_NOISE = ("ALSA lib", "alsa_util", "dbus/", "Fontconfig", "unexpected operator")
+
+# Who chooses the SRTP profile is the DTLS server: the relay prefers GCM (AEAD_AES_256_GCM
+# first), the browser AES-CM (webrtc's CryptoOptions list has AES_CM_128_HMAC_SHA1_80 before
+# the GCM suites), so the two roles cover both. The browser's getStats() and the relay's log
+# name them differently; Chrome has used both the IANA DTLS-SRTP and the SDES names.
+GCM = (("SRTP_AEAD_AES_256_GCM", "AEAD_AES_256_GCM"), "SRTP_AEAD_AES_256_GCM")
+AES_CM = (("SRTP_AES128_CM_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_80"), "SRTP_AES128_CM_SHA1_80")
+# Every run's browser also offers a recvonly video m-line (VP8 only), which the phone rejects
+# as a SIP phone without video does: with two m-lines the bundle policy shows in the offer.
+RUNS = [  # (name, ng answer's DTLS flag, bundlePolicy, video, cipher names)
+    ("server_balanced_gcm", "passive", "balanced", "vp8", GCM),
+    ("server_max-bundle_gcm", "passive", "max-bundle", "vp8", GCM),
+    ("client_balanced_aescm", "active", "balanced", "vp8", AES_CM),
+    ("client_max-bundle_aescm", "active", "max-bundle", "vp8", AES_CM),
+]
+# Run only when named: Chrome's video m= section with every codec it has (~170 a= lines).
+EXTRA_RUNS = [("server_balanced_gcm_allvideo", "passive", "balanced", "all", GCM)]
+OFFER_FLAGS = {"transport-protocol": "RTP/AVP", "ICE": "remove", "DTLS": "off",
+               "SDES": ["off"], "rtcp-mux": ["demux"], "replace": ["origin", "session-connection"]}
+ANSWER_FLAGS = {"transport-protocol": "UDP/TLS/RTP/SAVPF", "ICE": "force", "SDES": ["off"],
+                "replace": ["origin", "session-connection"]}
+
+
+def sh(*cmd, check=True, timeout=20):
+    return subprocess.run(cmd, check=check, capture_output=True, text=True, timeout=timeout)
+
+
+# ---------------------------------------------------------------- the network
+
+def pick_subnet():
+    """10.99.N.0/24 that no address on the host is in yet."""
+    used = sh("ip", "-4", "-o", "addr").stdout
+    n = int(ID) % 200
+    for i in range(200):
+        prefix = "10.99.%d." % ((n + i) % 200 + 20)
+        if " %s" % prefix not in used:
+            return prefix
+    raise RuntimeError("no free 10.99.N.0/24")
+
+
+def net_up(prefix):
+    sh("ip", "netns", "add", NS)
+    sh("ip", "link", "add", VETH_HOST, "type", "veth", "peer", "name", VETH_NS, "netns", NS)
+    sh("ip", "addr", "add", prefix + "1/24", "dev", VETH_HOST)
+    sh("ip", "link", "set", VETH_HOST, "up")
+    for cmd in (("ip", "link", "set", "lo", "up"),
+                ("ip", "addr", "add", prefix + "2/24", "dev", VETH_NS),
+                ("ip", "link", "set", VETH_NS, "up"),
+                ("ip", "route", "add", "default", "via", prefix + "1")):
+        sh("ip", "netns", "exec", NS, *cmd)
+
+
+def net_down():
+    """Kills what still runs in the namespace (only ours: it is named for this test), then
+    removes it; the veth goes with it."""
+    pids = sh("ip", "netns", "pids", NS, check=False).stdout.split()
+    for pid in pids:
+        try:
+            os.kill(int(pid), signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
+    sh("ip", "netns", "del", NS, check=False)
+    sh("ip", "link", "del", VETH_HOST, check=False)
+
+
+# ---------------------------------------------------------------- the relay
+
+class Relay(Daemon):
+    """srtprelayd on the host side of the veth (userspace relay); ng calls from the HTTP
+    handler threads are serialised."""
+
+    def __init__(self, addr, life=120):
+        super().__init__(BUILD, "--log-level=6", ports=100, life=life, interface=addr)
+        self.lock = threading.Lock()
+
+    def call(self, cmd, **kw):
+        with self.lock:
+            return self.ng.call(cmd, **kw)
+
+
+# ---------------------------------------------------------------- the plain endpoint
+
+def ulaw(sample):
+    """G.711 mu-law of a 16-bit linear sample."""
+    sign = 0x80 if sample < 0 else 0
+    sample = min(abs(sample), 32635) + 0x84
+    exp = sample.bit_length() - 8
+    return ~(sign | (exp << 4) | ((sample >> (exp + 3)) & 0x0f)) & 0xff
+
+
+# 20 ms of a 1 kHz tone at 8 kHz: the browser's audio level shows it decoded something real.
+TONE = bytes(ulaw(int(8000 * math.sin(2 * math.pi * 1000 * i / 8000))) for i in range(160))
+
+
+def rtp_payload(pkt):
+    """(pt, payload) of a valid RTP packet, else None."""
+    if len(pkt) < 12 or pkt[0] >> 6 != 2:
+        return None
+    cc, pt = pkt[0] & 0x0f, pkt[1] & 0x7f
+    off = 12 + 4 * cc
+    if pkt[0] & 0x10:
+        if len(pkt) < off + 4:
+            return None
+        off += 4 + 4 * struct.unpack("!H", pkt[off + 2:off + 4])[0]
+    end = len(pkt) - (pkt[-1] if pkt[0] & 0x20 else 0)
+    if end < off:
+        return None
+    return pt, pkt[off:end]
+
+
+class Endpoint:
+    """A SIP phone's media: PCMU on an RTP socket (RTCP on the next port), 20 ms packets to
+    the relay from the moment it knows where, and a log of what comes back."""
+
+    def __init__(self, addr):
+        self.addr = addr
+        self.s = self.c = None
+        for _ in range(20):
+            port = random.randrange(20000, 60000) & ~1
+            try:
+                self.s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                self.s.bind((addr, port))
+                self.c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                self.c.bind((addr, port + 1))
+                break
+            except OSError:
+                for sock in (self.s, self.c):
+                    if sock:
+                        sock.close()
+                self.s = self.c = None
+        if not self.s:
+            raise RuntimeError("no free port pair for the endpoint")
+        self.port = port
+        self.s.settimeout(0.1)
+        self.c.settimeout(0.1)
+        self.to = None                 # the relay's SIP-side (addr, port)
+        self.got = []                  # (time, pt, payload length, source)
+        self.bad = 0                   # datagrams that are not RTP
+        self.rtcp = 0
+        self.sent = 0
+        self.stopping = threading.Event()
+        self.threads = [threading.Thread(target=f, daemon=True)
+                        for f in (self.receive, self.receive_rtcp, self.send)]
+        for t in self.threads:
+            t.start()
+
+    def sdp(self, offer):
+        """The answer to the relay's offer: PCMU audio, anything else rejected."""
+        out = ("v=0\r\no=- 7 7 IN IP4 {a}\r\ns=plain endpoint\r\nc=IN IP4 {a}\r\n"
+               "t=0 0\r\n").format(a=self.addr)
+        for m in [l.split() for l in offer.splitlines() if l.startswith("m=")]:
+            if m[0] == "m=audio":
+                out += ("m=audio %d RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=ptime:20\r\n"
+                        "a=sendrecv\r\n" % self.port)
+            else:
+                out += "%s 0 %s %s\r\n" % (m[0], m[2], m[3])
+        return out
+
+    def receive(self):
+        while not self.stopping.is_set():
+            try:
+                data, src = self.s.recvfrom(4096)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            r = rtp_payload(data)
+            if r:
+                self.got.append((time.monotonic(), r[0], len(r[1]), src))
+            else:
+                self.bad += 1
+
+    def receive_rtcp(self):
+        while not self.stopping.is_set():
+            try:
+                self.c.recvfrom(4096)
+                self.rtcp += 1
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+
+    def send(self):
+        ssrc, seq, ts = random.getrandbits(32), random.getrandbits(16), random.getrandbits(32)
+        next_at = time.monotonic()
+        while not self.stopping.is_set():
+            if self.to:
+                hdr = struct.pack("!BBHII", 0x80, 0x80 if self.sent == 0 else 0, seq, ts, ssrc)
+                try:
+                    self.s.sendto(hdr + TONE, self.to)
+                    self.sent += 1
+                except OSError:
+                    pass
+                seq, ts = (seq + 1) & 0xffff, (ts + 160) & 0xffffffff
+            next_at += 0.02
+            time.sleep(max(0.0, next_at - time.monotonic()))
+
+    def close(self):
+        self.stopping.set()
+        for t in self.threads:
+            t.join(2)
+        self.s.close()
+        self.c.close()
+
+
+# ---------------------------------------------------------------- the web server
+
+class Run:
+    """One call: what the page sent and what the relay said."""
+
+    def __init__(self, name, dtls, bundle, video, cipher, relay, endpoint):
+        self.name, self.dtls, self.bundle, self.cipher = name, dtls, bundle, cipher
+        self.video = video
+        self.relay, self.endpoint = relay, endpoint
+        self.cid = "wrtc-%s-%s" % (ID, name)
+        self.events = []               # (time, kind, text) from the page
+        self.stats = []                # (time, getStats snapshot)
+        self.offer = self.offer_out = self.answer = self.answer_out = None
+        self.warnings = []
+        self.stop = threading.Event()
+        self.wire = None
+        self.browser_log = []
+
+    def errors(self):
+        return [t for _, k, t in self.events if k == "error"]
+
+    def on_offer(self, sdp):
+        self.offer = sdp
+        r = self.relay.call("offer", call_id=self.cid, from_tag="browser", sdp=sdp,
+                            **OFFER_FLAGS)
+        if r.get("result") != "ok":
+            raise RuntimeError("ng offer: %r" % (r,))
+        self.warnings += [r["warning"]] if "warning" in r else []
+        self.offer_out = r["sdp"]
+        self.answer = self.endpoint.sdp(self.offer_out)
+        r = self.relay.call("answer", call_id=self.cid, from_tag="browser", to_tag="phone",
+                            sdp=self.answer, DTLS=self.dtls, **ANSWER_FLAGS)
+        if r.get("result") != "ok":
+            raise RuntimeError("ng answer: %r" % (r,))
+        self.warnings += [r["warning"]] if "warning" in r else []
+        self.answer_out = r["sdp"]
+        self.endpoint.to = sdp_audio_dest(self.offer_out)
+        return self.answer_out
+
+
+def sdp_sections(text):
+    """[(m= line, {c=, a=candidate count})], the session's c= inherited."""
+    out, conn = [], None
+    for line in text.splitlines():
+        if line.startswith("m="):
+            out.append([line, {"c": conn, "candidates": 0}])
+        elif line.startswith("c=IN IP4 "):
+            if out:
+                out[-1][1]["c"] = line.split()[2]
+            else:
+                conn = line.split()[2]
+        elif line.startswith("a=candidate:") and out:
+            out[-1][1]["candidates"] += 1
+    return out
+
+
+def sdp_audio_dest(text):
+    """(address, port) of the first audio m= section."""
+    m, info = next(s for s in sdp_sections(text) if s[0].startswith("m=audio "))
+    return info["c"], int(m.split()[1])
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    run = None                          # the current Run, set by the driver
+    page = b""
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def reply(self, code, body, ctype="application/json"):
+        if not isinstance(body, bytes):
+            body = json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        if self.path.split("?")[0] == "/page.html":
+            self.reply(200, Handler.page, "text/html; charset=utf-8")
+        else:
+            self.reply(404, {"error": "not found"})
+
+    def do_POST(self):
+        run = Handler.run
+        try:
+            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+        except ValueError as e:
+            self.reply(400, {"error": str(e)})
+            return
+        if not run or body.get("run") != run.name:
+            self.reply(200, {"stop": True})       # a page from an earlier run
+            return
+        now = time.monotonic()
+        if self.path == "/offer":
+            try:
+                self.reply(200, {"sdp": run.on_offer(body["sdp"])})
+            except Exception as e:      # the page reports it back, and so does the run
+                run.events.append((now, "error", "driver: %s" % e))
+                self.reply(200, {"error": str(e)})
+        elif self.path == "/stats":
+            run.stats.append((now, body.get("stats") or {}))
+            self.reply(200, {"stop": run.stop.is_set()})
+        elif self.path == "/log":
+            run.events.append((now, body.get("kind", "?"), body.get("msg", "")))
+            self.reply(200, {})
+        else:
+            self.reply(404, {"error": "not found"})
+
+
+# ---------------------------------------------------------------- one run
+
+class Wire:
+    """What the relay sends the browser, read off the host end of the veth (AF_PACKET sees
+    outgoing frames too): when, what kind, and whether the endpoint's audio is in it in
+    clear, which must never happen on the browser's side."""
+
+    def __init__(self, ifname, relay_addr, browser_addr):
+        self.src, self.dst = socket.inet_aton(relay_addr), socket.inet_aton(browser_addr)
+        # ETH_P_ALL: only taps for every protocol see the frames we send
+        self.s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
+        self.s.bind((ifname, 0))
+        self.s.settimeout(0.1)
+        self.pkts = []                  # (time, kind, UDP payload length, audio in clear)
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self.read, daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def kind(pl):
+        """RFC 7983's demultiplexing by the first byte."""
+        b = pl[0] if pl else 255
+        return "STUN" if b < 4 else "DTLS" if 20 <= b < 64 else "RTP" if 128 <= b < 192 else "?"
+
+    def read(self):
+        while not self.stopping.is_set():
+            try:
+                frame = self.s.recv(65536)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            ip = frame[14:]
+            if frame[12:14] != b"\x08\x00" or len(ip) < 28 or ip[9] != 17 or \
+                    ip[12:16] != self.src or ip[16:20] != self.dst:
+                continue            # not IPv4 UDP from the relay to the browser
+            pl = ip[(ip[0] & 15) * 4 + 8:]
+            self.pkts.append((time.monotonic(), self.kind(pl), len(pl), TONE in pl))
+
+    def close(self):
+        self.stopping.set()
+        self.thread.join(2)
+        self.s.close()
+
+    def count(self, kind):
+        """Packets of a kind; for "RTP", only those that are not audio in clear."""
+        return sum(1 for p in self.pkts if p[1] == kind and not p[3])
+
+    def leaks(self):
+        """[] or what tells the story of audio sent in clear: how many, and when against
+        the relay's first DTLS packet and its first encrypted RTP."""
+        clear = [p for p in self.pkts if p[3]]
+        if not clear:
+            return []
+        dtls = next((p[0] for p in self.pkts if p[1] == "DTLS"), None)
+        srtp = next((p[0] for p in self.pkts if p[1] == "RTP" and not p[3]), None)
+
+        def at(t):
+            return "%+.1f ms" % ((t - dtls) * 1000) if None not in (t, dtls) else "?"
+        return ["relay: %d packets of the endpoint's audio sent to the browser UNENCRYPTED "
+                "(%d bytes of UDP payload each), the first at %s and the last at %s from the "
+                "relay's first DTLS packet; its first SRTP packet at %s" % (
+                    len(clear), clear[0][2], at(clear[0][0]), at(clear[-1][0]), at(srtp))]
+
+
+class Browser:
+    """chromium in the namespace, bounded by timeout, killed as a process group."""
+
+    def __init__(self, url, origin, life):
+        self.dir = tempfile.mkdtemp(prefix="wrtc-chromium-")
+        self.log = open(os.path.join(self.dir, "chromium.log"), "w+")
+        env = dict(os.environ, HOME=self.dir, XDG_CONFIG_HOME=self.dir,
+                   XDG_CACHE_HOME=self.dir)
+        env.pop("DISPLAY", None)
+        cmd = ["ip", "netns", "exec", NS, "timeout", "-k", "3", str(life), CHROMIUM,
+               "--headless=new", "--no-sandbox", "--disable-gpu",
+               "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+               "--autoplay-policy=no-user-gesture-required",
+               "--unsafely-treat-insecure-origin-as-secure=" + origin,
+               "--user-data-dir=" + os.path.join(self.dir, "profile"),
+               "--no-first-run", "--no-default-browser-check", "--disable-extensions",
+               "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--disable-dev-shm-usage", "--mute-audio",
+               "--disable-features=WebRtcHideLocalIpsWithMdns", url]
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=env,
+                                     start_new_session=True)
+
+    def logtail(self, n=15):
+        """The last n lines of its log (None: all) that are not CHROMIUM_NOISE."""
+        self.log.flush()
+        self.log.seek(0)
+        lines = [l for l in self.log.read().splitlines()
+                 if l.strip() and not any(x in l for x in CHROMIUM_NOISE)]
+        self.log.seek(0, os.SEEK_END)
+        return lines[-n:] if n else lines
+
+    def stop(self):
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(5)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            self.proc.wait()
+        # what left the group but not the namespace
+        for pid in sh("ip", "netns", "pids", NS, check=False).stdout.split():
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+            except (OSError, ValueError):
+                pass
+
+    def close(self):
+        tail = self.logtail()
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+        return tail
+
+
+def last_stats(run):
+    return run.stats[-1][1] if run.stats else {}
+
+
+def inbound_at(run, t):
+    """packetsReceived of the last report at or before t (0 when there is none)."""
+    n = 0
+    for when, s in run.stats:
+        if when <= t:
+            n = (s.get("inbound") or {}).get("packetsReceived", n)
+    return n
+
+
+def evaluate(run, t0):
+    """Failures of the run; [] when it passed."""
+    fails = list(run.errors())
+    ep = run.endpoint
+    if t0 is None:
+        return fails or ["the endpoint got no RTP from the browser within %ds" % CONNECT_WAIT]
+    window = [g for g in ep.got if t0 <= g[0] < t0 + WINDOW]
+    pcmu = [g for g in window if g[1] == 0 and g[2] == 160]
+    if len(pcmu) < MIN_PACKETS:
+        fails.append("endpoint: %d plain PCMU packets (160-byte payloads) in %ds, want >= %d; "
+                     "payload types/sizes seen: %s" % (
+                         len(pcmu), WINDOW, MIN_PACKETS,
+                         sorted({(g[1], g[2]) for g in window})[:8]))
+    per_second = [sum(1 for g in pcmu if t0 + i <= g[0] < t0 + i + 1) for i in range(int(WINDOW))]
+    if min(per_second) == 0:
+        fails.append("endpoint: a second without audio: %s" % per_second)
+    sources = {g[3] for g in window}
+    if sources != {ep.to}:
+        fails.append("endpoint: RTP from %s, expected only from the relay's %s" % (sources, ep.to))
+    got = inbound_at(run, t0 + WINDOW + 1) - inbound_at(run, t0)
+    if got < MIN_PACKETS:
+        fails.append("browser: inbound-rtp packetsReceived grew by %d in %ds, want >= %d" % (
+            got, WINDOW, MIN_PACKETS))
+    s = last_stats(run)
+    inb = s.get("inbound") or {}
+    if not inb.get("totalAudioEnergy"):
+        fails.append("browser: no audio energy in what it received (%s)" % inb)
+    tr = [t for t in s.get("transports", []) if t.get("selectedCandidatePairId")]
+    if not tr:
+        fails.append("browser: no transport with a selected candidate pair")
+    else:
+        if tr[0].get("srtpCipher") not in run.cipher[0]:
+            fails.append("browser: srtpCipher %s, expected %s" % (tr[0].get("srtpCipher"),
+                                                                 run.cipher[0][0]))
+        role = "client" if run.dtls == "passive" else "server"
+        if tr[0].get("dtlsRole") not in (None, role):
+            fails.append("browser: dtlsRole %s, expected %s" % (tr[0].get("dtlsRole"), role))
+    # what the bundle policy does to the video m= section: its own candidates, or none
+    secs = sdp_sections(run.offer or "")
+    if run.video and len(secs) == 2 and (secs[1][1]["candidates"] > 0) != (
+            run.bundle == "balanced"):
+        fails.append("browser: the offer's video section has %d candidates with bundlePolicy %s"
+                     % (secs[1][1]["candidates"], run.bundle))
+    if run.wire:
+        fails += run.wire.leaks()
+        n = run.wire.count("RTP")
+        if n < MIN_PACKETS:     # the check above is worth nothing if the capture is blind
+            fails.append("wire: only %d RTP/RTCP packets from the relay to the browser seen" % n)
+    # the browser notices what it cannot decrypt
+    fails += ["browser: " + l[l.index("Failed to unprotect"):] for l in run.browser_log
+              if "Failed to unprotect" in l][:3]
+    # the relay's notice: "DTLS-SRTP with <tag>: <profile>, we are server|client"
+    ours = "server" if run.dtls == "passive" else "client"
+    said = [l for l in run.relay.logtext().splitlines() if "DTLS-SRTP with" in l]
+    if not any(run.cipher[1] in l and "we are " + ours in l for l in said):
+        fails.append("srtprelayd: no DTLS-SRTP %s as %s in its log (%s)" % (
+            run.cipher[1], ours, said))
+    return fails
+
+
+def watch(run, browser):
+    """Waits for the browser's first packet at the endpoint, then for WINDOW seconds of
+    media; returns when it started (None if it never did)."""
+    t0, endpoint = None, run.endpoint
+    deadline = time.monotonic() + CONNECT_WAIT
+    while time.monotonic() < deadline and not run.errors() and browser.proc.poll() is None:
+        if endpoint.got:
+            t0 = endpoint.got[0][0]
+            break
+        time.sleep(0.1)
+    if t0 is not None:
+        # the page's last report must come after the window
+        while time.monotonic() < t0 + WINDOW + 1.5 and not run.errors():
+            time.sleep(0.2)
+    run.stop.set()
+    time.sleep(1.2)                     # the page's last report, which it is told to stop
+    return t0
+
+
+def one_run(spec, host, port, quiet):
+    name, dtls, bundle, video, cipher = spec
+    fails, tail, rc, log = [], [], None, ""
+    relay = endpoint = browser = run = None
+    try:
+        relay = Relay(host + "1")
+        endpoint = Endpoint(host + "1")
+        run = Run(name, dtls, bundle, video, cipher, relay, endpoint)
+        run.wire = Wire(VETH_HOST, host + "1", host + "2")
+        Handler.run = run
+        origin = "http://%s1:%d" % (host, port)
+        browser = Browser("%s/page.html?run=%s&bundle=%s&video=%s" % (origin, name, bundle,
+                                                                       video),
+                          origin, life=int(CONNECT_WAIT + WINDOW + 15))
+        t0 = watch(run, browser)
+        run.browser_log = browser.logtail(None)
+        fails = evaluate(run, t0)
+        if browser.proc.poll() is not None and t0 is None:
+            fails.append("chromium exited with %s" % browser.proc.returncode)
+    except Exception:
+        fails.append("driver: " + traceback.format_exc())
+    finally:
+        Handler.run = None
+        if run:
+            try:
+                relay.call("delete", call_id=run.cid)
+            except OSError:
+                pass
+        if browser:
+            browser.stop()
+            tail = browser.close()
+        if endpoint:
+            endpoint.close()
+        if run and run.wire:
+            run.wire.close()
+        if relay:
+            rc, log = relay.stop()
+    if rc not in (None, 0, -15, 143):
+        fails.append("srtprelayd exited with %s" % rc)
+    report(name, run, fails, tail, log, quiet)
+    return not fails
+
+
+def report(name, run, fails, tail, log, quiet):
+    s = last_stats(run) if run else {}
+    ep = run.endpoint if run else None
+    tr = next((t for t in s.get("transports", []) if t.get("selectedCandidatePairId")), {})
+    pair = s.get("pair") or {}
+    wire = run.wire if run else None
+    summary = ("endpoint got %s RTP (%s not RTP), %s RTCP, sent %s; relay to browser %s "
+               "SRTP/SRTCP, %s DTLS, %s STUN; browser inbound %s outbound %s, %s/%s dtls %s, "
+               "pair %s -> %s" % (
+                   ep and len(ep.got), ep and ep.bad, ep and ep.rtcp, ep and ep.sent,
+                   wire and wire.count("RTP"), wire and wire.count("DTLS"),
+                   wire and wire.count("STUN"),
+                   (s.get("inbound") or {}).get("packetsReceived"),
+                   (s.get("outbound") or {}).get("packetsSent"), tr.get("srtpCipher"),
+                   tr.get("dtlsCipher"), tr.get("dtlsRole"), pair.get("local"),
+                   pair.get("remote")))
+    if not fails:
+        print("PASS webrtc.%s (%s)" % (name, summary))
+    else:
+        print("FAIL webrtc.%s" % name)
+        for f in fails:
+            print("    " + f)
+        print("    " + summary)
+    if run and (fails or not quiet):
+        print("    page events: " + "; ".join("%s %s" % (k, t) for _, k, t in run.events))
+        if run.warnings:
+            print("    ng warnings: %s" % run.warnings)
+        for title, text in (("browser's offer", run.offer),
+                            ("relay's offer to the phone", run.offer_out),
+                            ("relay's answer to the browser", run.answer_out)):
+            if text:
+                print("    %s:\n%s" % (title, "\n".join("      " + l
+                                                        for l in text.splitlines())))
+        print("    last stats: %s" % json.dumps(s))
+    if fails or not quiet:
+        print("    srtprelayd log%s:" % (" (tail)" if quiet else ""))
+        for line in log.splitlines()[-25 if quiet else 0:]:
+            print("      " + line)
+        print("    chromium log (tail):")
+        for line in tail:
+            print("      " + line)
+    sys.stdout.flush()
+
+
+def main():
+    # a timeout's SIGTERM unwinds through the finally blocks, which stop what we started
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    only = [a for a in sys.argv[1:] if not a.startswith("-")]
+    quiet = "-v" not in sys.argv[1:]
+    if shutil.which(CHROMIUM) is None:
+        print("SKIP webrtc: no %s" % CHROMIUM)
+        return 77
+    failed = 0
+    server = None
+    try:
+        net_down()                      # a namespace left by a killed run with our id
+        host = pick_subnet()
+        net_up(host)
+        with open(os.path.join(HERE, "page.html"), "rb") as f:
+            Handler.page = f.read()
+        server = http.server.ThreadingHTTPServer((host + "1", 0), Handler)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        for spec in RUNS + EXTRA_RUNS:
+            if (only and not any(o in spec[0] for o in only)) or \
+                    (spec in EXTRA_RUNS and spec[0] not in only):
+                continue
+            if not one_run(spec, host, server.server_address[1], quiet):
+                failed += 1
+    except Exception:
+        print("FAIL webrtc (setup)\n" + traceback.format_exc())
+        failed += 1
+    finally:
+        if server:
+            server.shutdown()
+            server.server_close()
+        net_down()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
