@@ -127,6 +127,9 @@ int session_sdp_write(const struct ng_req *req, const struct sdp *in, struct leg
 
 		if (!y || !y->sock[COMP_RTP] || in->media[i].port == 0) {
 			mr->reject = true;
+			/* a rejected line still names the profile this endpoint speaks */
+			if (y && y->proto[0] && !y->raw)
+				mr->proto = y->proto;
 			continue;
 		}
 		port = y->sock[COMP_RTP]->port;
