@@ -4,15 +4,16 @@
  * is checked by an independent implementation.
  *
  *   endpoint send SUITE KEYHEX DEST SRCPORT COUNT SSRC [rtcp|dup]
- *   endpoint recv SUITE KEYHEX LISTEN COUNT TIMEOUT_MS [rtcp]
+ *   endpoint recv SUITE KEYHEX LISTEN COUNT TIMEOUT_MS [rtcp] [first=MS]
  *
  * SUITE is an SDES name or "none" (plain RTP); KEYHEX the master key and salt; DEST/LISTEN
  * "a.b.c.d:port" or "[v6]:port". send numbers packets from SEQ 65500 so they cross a SEQ wrap
  * and fills each payload from its SEQ ("dup" sends every packet twice, a replay); recv checks
  * every payload and prints
  * "received N ok M bad K" and exits 0 when M == COUNT. recv gives up after TIMEOUT_MS without
- * a packet: a slow guest (the KASAN kernel under TCG) may take seconds to start the sender,
- * which a deadline from the start would count as loss.
+ * a packet, or before the first one after first=MS (default TIMEOUT_MS): a slow guest (the
+ * KASAN kernel under TCG, on a loaded host) may take many seconds to start the sender, which
+ * a deadline from the start would count as loss.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -186,7 +187,7 @@ static int do_send(char **argv, int rtcp, int dup)
 	return 0;
 }
 
-static int do_recv(char **argv, int rtcp)
+static int do_recv(char **argv, int rtcp, int first)
 {
 	struct sockaddr_storage me;
 	socklen_t mlen = parse_addr(argv[4], &me);
@@ -207,7 +208,8 @@ static int do_recv(char **argv, int rtcp)
 		int len;
 
 		clock_gettime(CLOCK_MONOTONIC, &t);
-		left = timeout - ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
+		left = (got ? timeout : first) -
+		       ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
 		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
 			break;
 		len = (int)recv(fd, b, sizeof(b), 0);
@@ -239,8 +241,16 @@ int main(int argc, char **argv)
 		return do_send(argv, rtcp, argc > 8 && !strcmp(argv[8], "dup"));
 	}
 	if (argc >= 7 && !strcmp(argv[1], "recv")) {
-		rtcp = argc > 7 && !strcmp(argv[7], "rtcp");
-		return do_recv(argv, rtcp);
+		int first = atoi(argv[6]);
+
+		rtcp = 0;
+		for (int i = 7; i < argc; i++) {
+			if (!strcmp(argv[i], "rtcp"))
+				rtcp = 1;
+			else if (!strncmp(argv[i], "first=", 6))
+				first = atoi(argv[i] + 6);
+		}
+		return do_recv(argv, rtcp, first);
 	}
 	fprintf(stderr, "usage: endpoint send SUITE KEYHEX DEST SRCPORT COUNT SSRC [rtcp|dup]\n"
 			"       endpoint recv SUITE KEYHEX LISTEN COUNT TIMEOUT_MS [rtcp]\n");
