@@ -25,7 +25,7 @@ static struct job {
 	char ice[SDP_MAX_MEDIA][ICE_LINES][ICE_LINE_MAX];
 	char dtls[SDP_MAX_MEDIA][2][LINE_MAX_LEN];
 	char mid[SDP_MAX_MEDIA][48];
-	char group[SDP_MAX_MEDIA * 33 + 16];
+	char group[64];		/* "group:BUNDLE " and one mid (of at most 31) */
 	const char *add[SDP_MAX_MEDIA][SDES_MAX_LINES + 1 + ICE_LINES + 2 + 1];
 	const char *session_add[2];
 } job;
@@ -142,9 +142,12 @@ int session_sdp_write(const struct ng_req *req, const struct sdp *in, struct leg
 		mr->conn_addr = job.media_addr[i];
 		mr->conn_family = y->advertised.ss_family;
 		mid_line(req, in, y, answer, i, mr);
-		if (answer && y->bundled && y->mid[0] && glen + strlen(y->mid) + 2 < sizeof(job.group))
-			glen += (size_t)snprintf(job.group + glen, sizeof(job.group) - glen, "%s%s",
-						 glen ? " " : "group:BUNDLE ", y->mid);
+		/* Only the first: the relay does not yet demultiplex several media on one port,
+		 * so any other leaves the bundle (RFC 8843 lets the answerer do that) and keeps
+		 * its own port, ICE and DTLS. */
+		if (answer && y->bundled && y->mid[0] && !glen)
+			glen = (size_t)snprintf(job.group, sizeof(job.group), "group:BUNDLE %s",
+						y->mid);
 		if (y->raw)
 			continue;
 		mr->rtcp = SDP_RTCP_SET;
