@@ -7,7 +7,7 @@
 
 The daemon is controlled over ng on 127.0.0.1 inside the relay namespace; endpoints are
 tests/kmod/endpoint (libsrtp2). Cases: SDES SRTP <-> RTP offloaded (the counters show the
-kernel relayed all but the first packets), re-key and hold with the kernel in the path,
+kernel relayed all but the first packets), DTLS-SRTP <-> RTP offloaded the same way, re-key and hold with the kernel in the path,
 SIGKILL of the daemon mid-call (media keeps flowing; the restarted daemon keeps the flows it
 finds and removes them once silent, releasing their ports), clean shutdown (rule and flows
 gone). Prints PASS/FAIL kmod.offload.<case>.
@@ -31,6 +31,7 @@ BUILD = os.environ.get("BUILD", "build")
 ENDPOINT = os.path.join(TOP, BUILD, "tests", "kmod", "endpoint")
 DAEMON = os.path.join(TOP, BUILD, "srtprelayd")
 CTL = os.path.join(TOP, BUILD, "srtprelay-ctl")
+DTLS_PEER = os.path.join(TOP, BUILD, "tests", "daemon", "dtls_peer")
 NGADDR = ("127.0.0.1", 2223)
 N = 300
 KEY_A = bytes(range(1, 31))
@@ -85,14 +86,14 @@ class Daemon:
 def media(src_ns, suite, key_hex, dest, src_port, dst_ns, rsuite, rkey_hex, listen, ssrc):
     """Sends N packets and checks the receiver decrypted all of them."""
     rx = subprocess.Popen(["ip", "netns", "exec", dst_ns, ENDPOINT, "recv", rsuite, rkey_hex,
-                           listen, str(N), "20000"], stdout=subprocess.PIPE,
+                           listen, str(N), "20000", "first=60000"], stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True)
     try:
         check("listening" in rx.stdout.readline(), "receiver did not start")
         tx = sh(ENDPOINT, "send", suite, key_hex, dest, str(src_port), str(N), str(ssrc),
                 ns=src_ns, check=False, timeout=30)
         check(tx.returncode == 0, "send: " + tx.stdout + tx.stderr)
-        out, _ = rx.communicate(timeout=30)
+        out, _ = rx.communicate(timeout=90)
     finally:
         if rx.poll() is None:
             rx.kill()
@@ -160,6 +161,61 @@ def t_sdes_to_rtp(d):
     check(r["totals"]["RTP"]["packets"] == 4 * N, r["totals"])
     out = sh(CTL, "flow", "dump").stdout
     check(out.strip() == "", "flows left after delete: " + out)
+
+
+def t_dtls_to_rtp(d):
+    """A DTLS-SRTP caller (tests/daemon/dtls_peer: OpenSSL + libsrtp2) and a plain callee:
+    the keys from the handshake go to the kernel like SDES ones, and after set-up the media
+    of both directions is relayed by the module."""
+    tmp = "/tmp/offload-dtls"
+    os.makedirs(tmp, exist_ok=True)
+    cert, key = os.path.join(tmp, "c.pem"), os.path.join(tmp, "k.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=peer",
+                    "-keyout", key, "-out", cert], check=True, capture_output=True, timeout=60)
+    fp = subprocess.run(["openssl", "x509", "-in", cert, "-noout", "-fingerprint", "-sha256"],
+                        check=True, capture_output=True, text=True,
+                        timeout=60).stdout.strip().split("=", 1)[1]
+    off = d.call("offer", call_id="k-dtls", from_tag="a", transport_protocol="RTP/AVP",
+                 ICE="remove", DTLS="off", sdp=sdp(CALLER, 4100, "UDP/TLS/RTP/SAVPF", media_extra=[
+                     "a=fingerprint:sha-256 " + fp, "a=setup:actpass", "a=rtcp-mux"]))
+    to_b = sdp_media_port(off["sdp"])
+    ans = d.call("answer", call_id="k-dtls", from_tag="a", to_tag="b", sdp=sdp(CALLEE, 5100),
+                 DTLS="passive")
+    to_a = sdp_media_port(ans["sdp"])
+    ours = [l.split()[1] for l in ans["sdp"].splitlines() if l.startswith("a=fingerprint:")][0]
+    rx = subprocess.Popen(["ip", "netns", "exec", "callee", ENDPOINT, "recv", "none", "00",
+                           "%s:5100" % CALLEE, str(N), "20000", "first=60000"],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peer = subprocess.Popen(["ip", "netns", "exec", "caller", DTLS_PEER, "%s:4100" % CALLER,
+                             "10.10.1.1:%d" % to_a, "client", cert, key, ours, str(N), str(N),
+                             "20000"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        check("listening" in rx.stdout.readline(), "receiver did not start")
+        lines = []
+        for line in peer.stdout:     # until the handshake: the callee's media needs the keys
+            lines.append(line)
+            if line.startswith("handshake"):
+                break
+        check(lines and lines[-1].startswith("handshake ok"), "DTLS: " + "".join(lines))
+        sh(ENDPOINT, "send", "none", "00", "10.10.1.1:%d" % to_b, "5100", str(N), "0x3333",
+           ns="callee", timeout=60)
+        out, _ = peer.communicate(timeout=90)
+        rout, _ = rx.communicate(timeout=90)
+    finally:
+        for p in (peer, rx):
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    check(peer.returncode == 0, "the caller did not get the callee's media: " + out)
+    check(rx.returncode == 0, "the callee did not get the caller's media: " + rout)
+    q = d.call("query", call_id="k-dtls")
+    for tag in ("a", "b"):
+        st = stream_of(q, tag)
+        user, kern = kernel_split(st)
+        check(st["mode"] == "kernel" and kern > 0,
+              "%s: mode %s, %d by the kernel, %d in userspace" % (tag, st["mode"], kern, user))
+    d.call("delete", call_id="k-dtls")
 
 
 def t_rekey_and_hold(d):
@@ -230,7 +286,8 @@ def inner():
     failed = 0
     d = None
     only = os.environ.get("OFFLOAD_CASES", "").split()
-    for case in (t_sdes_to_rtp, t_rekey_and_hold, t_sigkill_and_restart, t_clean_shutdown):
+    for case in (t_sdes_to_rtp, t_dtls_to_rtp, t_rekey_and_hold, t_sigkill_and_restart,
+                 t_clean_shutdown):
         if only and case.__name__[2:] not in only:
             continue
         if d is None or d.proc.poll() is not None:
