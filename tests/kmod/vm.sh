@@ -82,12 +82,19 @@ EOF
 chmod +x "$work/root/init"
 (cd "$work/root" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$work/initrd.gz"
 
+# In the background with a trap: timeout(1) puts qemu in a process group of its own, so when
+# the test runner's timeout stops this script, the VM would otherwise run on, orphaned, for
+# its whole timeout and slow down every later test.
 timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -m "$mem" -smp 2 \
 	-display none -nodefaults -serial stdio -no-reboot -kernel "$image" -initrd "$work/initrd.gz" \
 	-append "console=ttyS0 panic=-1 quiet loglevel=4 $extra" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-	</dev/null >"$work/console" 2>&1
+	</dev/null >"$work/console" 2>&1 &
+qpid=$!
+trap 'kill -TERM "$qpid" 2>/dev/null; wait "$qpid" 2>/dev/null; rm -rf "$work"; exit 143' TERM INT
+wait "$qpid"
 qrc=$?
+trap - TERM INT
 [ -n "${VM_KEEP_CONSOLE:-}" ] && cp "$work/console" "$VM_KEEP_CONSOLE"
 tr -d '\r' <"$work/console" | grep -v '^VM-KLOG ' | grep -E '^(PASS|FAIL|SKIP) |^  |^VM-'
 grep -a '^VM-KLOG ' "$work/console" | sed 's/^VM-KLOG /  kernel: /'
