@@ -6,6 +6,7 @@
  * parsed back and verified, and refused for every buffer one octet too small and below.
  */
 #include "check.h"
+#include "packet.h"
 #include "stun.h"
 
 #include <arpa/inet.h>
@@ -85,24 +86,6 @@ static struct sockaddr_storage addr(const char *ip, uint16_t port)
 		inet_pton(AF_INET, ip, &s4->sin_addr);
 	}
 	return ss;
-}
-
-static bool addr_eq(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
-
-		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
-	}
-	if (a->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
-
-		return x->sin6_port == y->sin6_port &&
-		       !memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr));
-	}
-	return false;
 }
 
 /* Appends an attribute (zero padding) to the message in buf and fixes its length field. */
@@ -198,7 +181,7 @@ static void rfc5769_ipv4_response(void)
 	CHECK_MEM(m.txid, rfc_txid, 12);
 	CHECK(bytes_eq(m.software, "test vector"));
 	CHECK(m.has_xor_mapped);
-	CHECK(addr_eq(&m.xor_mapped, &want));
+	CHECK(addr_equal(&m.xor_mapped, &want));
 	CHECK(!m.username.p && !m.has_priority && m.role == STUN_ROLE_NONE);
 	CHECK(stun_check_fingerprint(pkt, len, &m));
 	CHECK(stun_check_integrity(pkt, len, &m, pwd, pwd_len));
@@ -215,7 +198,7 @@ static void rfc5769_ipv6_response(void)
 	CHECK_EQ(stun_parse(pkt, len, &m), 0);
 	CHECK_EQ(m.type, STUN_BINDING_SUCCESS);
 	CHECK(m.has_xor_mapped);
-	CHECK(addr_eq(&m.xor_mapped, &want));
+	CHECK(addr_equal(&m.xor_mapped, &want));
 	CHECK(stun_check_fingerprint(pkt, len, &m));
 	CHECK(stun_check_integrity(pkt, len, &m, pwd, pwd_len));
 }
@@ -566,7 +549,7 @@ static void build_success_roundtrip(void)
 		CHECK_EQ(parse_exact(out, n, &m), 0);
 		CHECK_EQ(m.type, STUN_BINDING_SUCCESS);
 		CHECK_MEM(m.txid, txid, 12);
-		CHECK(m.has_xor_mapped && addr_eq(&m.xor_mapped, &a));
+		CHECK(m.has_xor_mapped && addr_equal(&m.xor_mapped, &a));
 		CHECK(stun_check_integrity(out, n, &m, pwd, pwd_len));
 		CHECK(stun_check_fingerprint(out, n, &m));
 		CHECK_EQ(m.n_unknown, 0);
