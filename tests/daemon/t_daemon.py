@@ -6,10 +6,12 @@ not our core), re-INVITEs, timeouts, the RTP-bleed defence, bad input. Everythin
 127.0.0.1; every wait bounded. Prints PASS/FAIL per case."""
 import json
 import os
+import shutil
 import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 
@@ -760,16 +762,44 @@ def peer_cert(tmp):
     return cert, key, out.strip().split("=", 1)[1]
 
 
-def dtls_call(d, relay_dtls, profiles=None, count=100, tamper_fp=False, ice=False):
+def exchange(peer, b, to_b, count, first_seq=0):
+    """While the running dtls_peer handshakes and sends, B sends plain RTP to to_b and
+    collects what reaches it; returns (peer's exit code, its output, what B got)."""
+    got, seq = [], first_seq
+    deadline = time.time() + 8
+    try:
+        while peer.poll() is None and time.time() < deadline:
+            b.s.sendto(rtp(seq, 0xb0b0), (LO, to_b))
+            seq += 1
+            try:
+                b.s.settimeout(0.004)
+                got.append(b.s.recvfrom(4096)[0])
+            except socket.timeout:
+                pass
+        b.s.settimeout(0.5)
+        got += [g[0] for g in b.recv_all(count, wait=0.5)]
+        out, _ = peer.communicate(timeout=10)
+    finally:
+        if peer.poll() is None:
+            peer.kill()
+            out, _ = peer.communicate()
+    return peer.returncode, out, got
+
+
+def run_peer(cmd, b, to_b, count, first_seq=0):
+    """Starts dtls_peer with cmd and runs exchange() with it."""
+    peer = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return exchange(peer, b, to_b, count, first_seq)
+
+
+def dtls_call(d, relay_dtls, profiles=None, count=100, ice=False):
     """A DTLS-SRTP endpoint (tests/daemon/dtls_peer: OpenSSL and libsrtp2, not our code)
     offers; a plain RTP endpoint answers. relay_dtls is the DTLS flag of the answer to the
     browser-like side: passive (relay server) or active (relay client). Media both ways must
-    arrive intact. Returns (peer output, daemon's reply to query)."""
-    import tempfile
+    arrive intact. Returns run_peer()'s (exit code, output, what B got)."""
     b = Endpoint()
     cid = "dtls-%s-%s" % (relay_dtls, profiles or "all")
     tmp = tempfile.mkdtemp(prefix="srtprelay-dtls-")
-    peer = None
     try:
         cert, key, fp = peer_cert(tmp)
         pport = free_range(2)[0]
@@ -787,8 +817,6 @@ def dtls_call(d, relay_dtls, profiles=None, count=100, tamper_fp=False, ice=Fals
         to_a = sdp_media_port(text)
         check("a=setup:%s" % relay_dtls in text, "our a=setup: %s" % text)
         ours = sdp_values(text, "fingerprint")[0].split()[1]
-        if tamper_fp:
-            ours = ("00" if ours[:2] != "00" else "11") + ours[2:]
         cmd = [DTLS_PEER, "%s:%d" % (LO, pport), "%s:%d" % (LO, to_a),
                "client" if relay_dtls == "passive" else "server", cert, key, ours,
                str(count), str(count), "4000"]
@@ -797,40 +825,14 @@ def dtls_call(d, relay_dtls, profiles=None, count=100, tamper_fp=False, ice=Fals
         if ice:
             cmd.append("stun=%s:%s" % (sdp_values(text, "ice-ufrag")[0],
                                        sdp_values(text, "ice-pwd")[0]))
-        peer = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        # B sends for as long as the peer may take (handshake, then its media)
-        got = []
-        deadline = time.time() + 8
-        seq = 0
-        while peer.poll() is None and time.time() < deadline:
-            b.s.sendto(rtp(seq, 0xb0b0), (LO, to_b))
-            seq += 1
-            try:
-                b.s.settimeout(0.004)
-                data, _ = b.s.recvfrom(4096)
-                got.append(data)
-            except socket.timeout:
-                pass
-        b.s.settimeout(0.5)
-        got += [g[0] for g in b.recv_all(count, wait=0.5)]
-        try:
-            out, _ = peer.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            peer.kill()
-            out, _ = peer.communicate()
-        q = d.ng.call("query", call_id=cid)
-        return peer.returncode, out, got, q
+        return run_peer(cmd, b, to_b, count)
     finally:
-        if peer and peer.poll() is None:
-            peer.kill()
-            peer.wait()
         d.ng.call("delete", call_id=cid)
         b.close()
-        import shutil
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def intact(pkts, ssrc=None):
+def intact(pkts):
     """How many are plain RTP with endpoint.c's payload pattern (what dtls_peer sends)."""
     n = 0
     for p in pkts:
@@ -854,7 +856,7 @@ def t_dtls_srtp_relay_server_and_client(d):
                                         "SRTP_AES128_CM_SHA1_80"),
                                        ("active", "SRTP_AES128_CM_SHA1_32",
                                         "SRTP_AES128_CM_SHA1_32")):
-        rc, out, got, _ = dtls_call(d, relay_dtls, profiles)
+        rc, out, got = dtls_call(d, relay_dtls, profiles)
         what = "relay %s, %s: " % (relay_dtls, profiles or "all profiles")
         check("handshake ok profile " + want in out, what + out)
         check(rc == 0, what + "peer did not get the relay's media: " + out)
@@ -862,7 +864,7 @@ def t_dtls_srtp_relay_server_and_client(d):
               % (intact(got), len(got)))
     # With ICE the relay, as DTLS client, waits for the peer's first authenticated check
     # before its ClientHello, and sends it where the check came from.
-    rc, out, got, _ = dtls_call(d, "active", ice=True)
+    rc, out, got = dtls_call(d, "active", ice=True)
     check("stun ok" in out and "handshake ok" in out and rc == 0, "ICE + DTLS: " + out)
     check(intact(got) >= 100, "ICE + DTLS: B got %d intact packets" % intact(got))
 
@@ -871,8 +873,6 @@ def t_dtls_fingerprint_mismatch(d):
     """A peer whose certificate is not the one its SDP announced is refused during the
     handshake: the peer gets no keys, and no media crosses."""
     check(os.access(DTLS_PEER, os.X_OK), "no %s" % DTLS_PEER)
-    import shutil
-    import tempfile
     b = Endpoint()
     cid = "dtls-mismatch"
     tmp = tempfile.mkdtemp(prefix="srtprelay-dtls-")
@@ -902,36 +902,10 @@ def t_dtls_fingerprint_mismatch(d):
 
 
 
-def run_peer(cmd, b, to_b, count, first_seq=0):
-    """Runs dtls_peer while B sends plain RTP to to_b; returns (rc, output, what B got)."""
-    peer = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    got, seq = [], first_seq
-    deadline = time.time() + 8
-    try:
-        while peer.poll() is None and time.time() < deadline:
-            b.s.sendto(rtp(seq, 0xb0b0), (LO, to_b))
-            seq += 1
-            try:
-                b.s.settimeout(0.004)
-                got.append(b.s.recvfrom(4096)[0])
-            except socket.timeout:
-                pass
-        b.s.settimeout(0.5)
-        got += [g[0] for g in b.recv_all(count, wait=0.5)]
-        out, _ = peer.communicate(timeout=10)
-    finally:
-        if peer.poll() is None:
-            peer.kill()
-            peer.communicate()
-    return peer.returncode, out, got
-
-
 def t_dtls_new_fingerprint_rehandshakes(d):
     """A re-INVITE with a new certificate (a=fingerprint) means a new DTLS association: the
     relay drops the old one, handshakes again and re-keys; media flows with the new keys."""
     check(os.access(DTLS_PEER, os.X_OK), "no %s" % DTLS_PEER)
-    import shutil
-    import tempfile
     b = Endpoint()
     cid = "dtls-rekey"
     tmp = tempfile.mkdtemp(prefix="srtprelay-dtls-")
@@ -968,8 +942,6 @@ def t_dtls_answerer_starts_before_the_answer(d):
     The relay keeps it and handshakes as soon as the answer fixes the roles, instead of
     waiting for the retransmission a second later; media then flows both ways."""
     check(os.access(DTLS_PEER, os.X_OK), "no %s" % DTLS_PEER)
-    import shutil
-    import tempfile
     b = Endpoint()
     cid = "dtls-early"
     tmp = tempfile.mkdtemp(prefix="srtprelay-dtls-")
@@ -1001,21 +973,8 @@ def t_dtls_answerer_starts_before_the_answer(d):
         check(line.startswith("handshake ok"), line)
         check(took < 0.5, "handshake %.2f s after the answer: the early ClientHello was "
               "dropped and the retransmission needed" % took)
-        to_b = sdp_media_port(ans["sdp"])
-        got, seq = [], 0
-        deadline = time.time() + 8
-        while peer.poll() is None and time.time() < deadline:
-            b.s.sendto(rtp(seq, 0xb0b0), (LO, to_b))
-            seq += 1
-            try:
-                b.s.settimeout(0.004)
-                got.append(b.s.recvfrom(4096)[0])
-            except socket.timeout:
-                pass
-        b.s.settimeout(0.5)
-        got += [g[0] for g in b.recv_all(100, wait=0.5)]
-        out, _ = peer.communicate(timeout=10)
-        check(peer.returncode == 0, "peer: " + out)
+        rc, out, got = exchange(peer, b, sdp_media_port(ans["sdp"]), 100)
+        check(rc == 0, "peer: " + out)
         check(intact(got) >= 100, "B got %d intact" % intact(got))
     finally:
         if peer and peer.poll() is None:
