@@ -16,7 +16,6 @@
  * disturb the media; a changed key re-keys the context and keeps every SSRC's ROC and
  * replay window.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -55,34 +54,6 @@ static bool proto_srtp(const char *p)
 	struct sdp_str x = { p, strlen(p) };
 
 	return sdp_proto_is_srtp(x);
-}
-
-static bool copy_str(char *dst, size_t size, struct sdp_str s)
-{
-	if (s.len >= size)
-		return false;
-	memcpy(dst, s.s, s.len);
-	dst[s.len] = '\0';
-	return true;
-}
-
-/* "192.0.2.1" of the given family and a port into ss; false if it is not an address. */
-static bool to_sockaddr(struct sdp_str a, int family, uint16_t port, struct sockaddr_storage *ss)
-{
-	char buf[INET6_ADDRSTRLEN];
-	void *addr;
-
-	if (family != AF_INET6)
-		family = AF_INET;	/* IP4, or an address type inet_pton will refuse */
-	addr = family == AF_INET6 ? (void *)&((struct sockaddr_in6 *)ss)->sin6_addr :
-				    (void *)&((struct sockaddr_in *)ss)->sin_addr;
-
-	memset(ss, 0, sizeof(*ss));
-	if (!copy_str(buf, sizeof(buf), a) || inet_pton(family, buf, addr) != 1)
-		return false;
-	ss->ss_family = (sa_family_t)family;
-	addr_set_port(ss, port);
-	return true;
 }
 
 static const struct config_iface *pick_iface(const struct config *cfg, struct ng_str name,
@@ -162,86 +133,6 @@ static int side_sockets(struct srtprelayd *d, struct media_side *m, const struct
 	}
 	m->local = ifc->local;
 	m->advertised = ifc->advertised;
-	return 0;
-}
-
-/* A new SDP address for an endpoint: learning starts over only if it really moved. */
-static void peer_set(struct peer *p, const struct sockaddr_storage *ss)
-{
-	if (!addr_usable(ss) || addr_equal(ss, &p->sdp))
-		return;	/* 0.0.0.0 (old-style hold) or unchanged: keep what we learned */
-	p->sdp = *ss;
-	if (p->confirmed && addr_equal(&p->learned, ss))
-		return;
-	memset(&p->learned, 0, sizeof(p->learned));
-	p->confirmed = false;
-	p->learn_start = 0;
-}
-
-/* Its a=mid, and whether its a=group:BUNDLE names it (an answer to it must say so too). */
-static void side_mid(struct media_side *m, const struct sdp *sdp, const struct sdp_media *sm)
-{
-	struct sdp_str list = sdp->bundle, tok;
-
-	m->mid[0] = '\0';
-	m->bundled = false;
-	if (!sm->sec.mid.s || !copy_str(m->mid, sizeof(m->mid), sm->sec.mid) ||
-	    strpbrk(m->mid, " \t"))
-		return;
-	while (sdp->bundle.s && sdp_token(&list, &tok))
-		if (sdp_str_eq(tok, m->mid))
-			m->bundled = true;
-}
-
-/* What one SDP m= section says about the endpoint that wrote it. */
-static int side_from_sdp(struct media_side *m, const struct sdp *sdp, const struct sdp_media *sm,
-			 const struct ng_req *req, char *err, size_t errlen)
-{
-	const struct sdp_conn *conn = sdp_media_conn(sdp, sm);
-	struct sockaddr_storage rtp, rtcp;
-	struct sdp_str addr = { 0 };
-	int family = AF_INET;
-
-	if (!copy_str(m->type, sizeof(m->type), sm->type) ||
-	    !copy_str(m->proto, sizeof(m->proto), sm->proto)) {
-		snprintf(err, errlen, "media %u: type or protocol too long", m->index + 1);
-		return -EINVAL;
-	}
-	m->rejected = sm->port == 0;
-	m->raw = !sdp_proto_is_rtp(sm->proto);
-	m->secure = !m->raw && sdp_proto_is_srtp(sm->proto);
-	snprintf(m->direction, sizeof(m->direction), "%s",
-		 sdp_dir_name(sm->dir) ? sdp_dir_name(sm->dir) : "sendrecv");
-	m->strict_source = req->strict_source;
-	side_mid(m, sdp, sm);
-	if (conn) {
-		addr = conn->addr;
-		family = conn->family;
-	}
-	if (req->media_address.len) {
-		addr.s = req->media_address.s;
-		addr.len = req->media_address.len;
-		family = memchr(addr.s, ':', addr.len) ? AF_INET6 : AF_INET;
-	}
-	if (m->rejected || !addr.len)
-		return 0;
-	if (!to_sockaddr(addr, family, sm->port, &rtp)) {
-		snprintf(err, errlen, "media %u: connection address is not an IP address",
-			 m->index + 1);
-		return -EINVAL;
-	}
-	rtcp = rtp;
-	if (sm->rtcp.present && sm->rtcp.addr.s) {
-		if (!to_sockaddr(sm->rtcp.addr, sm->rtcp.family, sm->rtcp.port, &rtcp)) {
-			snprintf(err, errlen, "media %u: a=rtcp address is not an IP address",
-				 m->index + 1);
-			return -EINVAL;
-		}
-	} else {
-		addr_set_port(&rtcp, sm->rtcp.present ? sm->rtcp.port : (uint16_t)(sm->port + 1));
-	}
-	peer_set(&m->peer[COMP_RTP], &rtp);
-	peer_set(&m->peer[COMP_RTCP], &rtcp);
 	return 0;
 }
 
@@ -442,7 +333,7 @@ int session_offer(struct srtprelayd *d, const struct ng_req *req, struct strbuf 
 		}
 		x->other = y;
 		y->other = x;
-		ret = side_from_sdp(x, sdp, sm, req, err, errlen);
+		ret = session_sdp_endpoint(x, sdp, sm, req, err, errlen);
 		if (!ret)
 			ret = session_ice_seen(x, sdp, sm, err, errlen);
 		if (!ret && session_dtls_offered(sdp, sm))
@@ -601,7 +492,7 @@ static int answer_media(struct srtprelayd *d, struct media_side *y, const struct
 	struct media_side *x = y->other;
 	int ret, k;
 
-	ret = side_from_sdp(y, sdp, sm, req, err, errlen);
+	ret = session_sdp_endpoint(y, sdp, sm, req, err, errlen);
 	if (ret)
 		return ret;
 	if (y->rejected) {
