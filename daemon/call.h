@@ -43,7 +43,9 @@ enum { COMP_RTP, COMP_RTCP, COMP_COUNT };
 	X(NO_DEST, "no_destination")    /* other side has no address yet */ \
 	X(SEND, "send_error")           /* the send failed */               \
 	X(CRYPTO, "crypto_error")       /* protect failed */                \
-	X(OTHER, "not_media")           /* STUN/DTLS/unknown where not expected */
+	X(OTHER, "not_media")           /* STUN/DTLS/unknown where not expected */ \
+	X(NO_CONSENT, "no_consent")     /* its ICE checks stopped (RFC 7675) */ \
+	X(SSRC_CLASH, "ssrc_clash")     /* its SSRC is another bundled media's */
 
 enum drop_reason {
 #define X(e, s) DROP_##e,
@@ -127,6 +129,12 @@ struct media_side {
 	char direction[10];
 	char mid[32];		/* its a=mid; "" when it gave none */
 	bool bundled;		/* its SDP put this media in its a=group:BUNDLE */
+	/* BUNDLE (bundle.c): a member shares the transport of the group's first media (sockets,
+	 * endpoint address, ICE, DTLS); that one counts its members. */
+	struct media_side *bundle;	/* the transport's owner; NULL: its own transport */
+	uint8_t n_bundled;		/* on the owner: how many share its transport */
+	uint8_t pt_map[16];		/* payload types of its m= line, a bit each (0-127) */
+	bool consent_lost;		/* ICE: its checks stopped, nothing is sent to it */
 	struct msock *sock[COMP_COUNT];	/* sock[COMP_RTCP] NULL with rtcp-mux */
 	struct sockaddr_storage local;	/* our address on this side (port 0) */
 	struct sockaddr_storage advertised;
@@ -195,6 +203,11 @@ static inline struct leg *leg_other(struct leg *l)
 	return l == &l->call->leg[0] ? &l->call->leg[1] : &l->call->leg[0];
 }
 void media_side_free(struct media_side *m, struct relay *r);
+/* The side whose sockets, address, ICE and DTLS carry m's media. */
+static inline struct media_side *side_transport(const struct media_side *m)
+{
+	return m->bundle ? m->bundle : (struct media_side *)m;
+}
 /* One side's counters for comp, userspace and kernel together. */
 void media_stats(const struct media_side *m, unsigned int comp, struct stream_stats *out);
 /* Sums a call's counters; 'closed' bookkeeping for the totals. */

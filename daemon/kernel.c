@@ -160,11 +160,18 @@ static bool build_flow(const struct media_side *x, unsigned int comp, uint64_t c
 	return true;
 }
 
+/* A bundle of several media has one port for several contexts: userspace demultiplexes. */
+static bool in_bundle(const struct media_side *m)
+{
+	return m->bundle || m->n_bundled;
+}
+
 static bool offloadable(const struct media_side *x)
 {
 	const struct media_side *y = x->other;
 
 	return y && !x->raw && !x->rejected && !y->rejected && x->sock[COMP_RTP] &&
+	       !in_bundle(x) && !in_bundle(y) && !y->consent_lost &&
 	       y->sock[COMP_RTP] && x->peer[COMP_RTP].confirmed &&
 	       (!x->secure || x->in_on) && (!y->secure || y->out_on) &&
 	       (y->peer[COMP_RTP].confirmed || addr_usable(&y->peer[COMP_RTP].sdp));

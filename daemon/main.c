@@ -17,6 +17,7 @@
 #include "kernel.h"
 #include "log.h"
 #include "ng_server.h"
+#include "packet.h"
 #include "session.h"
 #include "session_dtls.h"
 #include "session_ice.h"
@@ -99,7 +100,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	log_setup(d->cfg.log_level, d->cfg.log_stderr || d->cfg.foreground);
-	/* Accepted so that existing configurations load, but not there yet: say so. */
+	consent_timeout = d->cfg.consent_timeout;
 	if (dtls_init(d->cfg.dtls_cert, err, sizeof(err))) {
 		fprintf(stderr, "srtprelayd: %s\n", err);
 		return 1;

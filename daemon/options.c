@@ -47,6 +47,8 @@ static const struct opt opts[] = {
 	  "SECS  the same for calls on hold (3600)" },
 	{ "final-timeout", OPT_UINT, F(final_timeout), 0, 0, 864000,
 	  "SECS  end any call after this long (0 = never)" },
+	{ "consent-timeout", OPT_UINT, F(consent_timeout), 0, 0, 3600,
+	  "SECS  no media to an ICE endpoint whose checks stopped this long ago (30; 0 = off)" },
 	{ "delete-delay", OPT_UINT, F(delete_delay), 0, 0, 3600,
 	  "SECS  accepted for rtpengine compatibility; deletes are immediate" },
 	{ "max-sessions", OPT_UINT, F(max_calls), 0, 0, 10000000, "N  refuse new calls beyond N" },
@@ -69,6 +71,7 @@ void config_defaults(struct config *c)
 	c->port_max = 40000;
 	c->timeout = 60;
 	c->silent_timeout = 3600;
+	c->consent_timeout = 30;
 	c->log_level = LOG_NOTICE;
 }
 

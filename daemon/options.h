@@ -39,6 +39,7 @@ struct config {
 	unsigned int timeout;	/* seconds without media before a call ends; 0 = never */
 	unsigned int silent_timeout;	/* the same for a call on hold (all streams inactive) */
 	unsigned int final_timeout;	/* any call ends after this long; 0 = never */
+	unsigned int consent_timeout;	/* ICE consent (RFC 7675) lapses after this; 0 = never */
 	unsigned int delete_delay;	/* accepted for compatibility; deletes are immediate */
 	int log_level;		/* syslog level 3..7 */
 	bool log_stderr;

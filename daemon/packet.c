@@ -2,11 +2,14 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "bundle.h"
 #include "log.h"
 #include "options.h"
 #include "packet.h"
 
 static struct log_limit src_limit, auth_limit;
+
+double consent_timeout = CONSENT_TIMEOUT;
 
 bool addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 {
@@ -156,10 +159,24 @@ static int raw_forward(struct media_side *x, struct media_side *y, unsigned int 
 	return 0;
 }
 
+/* RTP's SSRC, or RTCP's sender SSRC (len checked by the caller: at least 12). */
+static uint32_t pkt_ssrc(const uint8_t *pkt, unsigned int comp)
+{
+	const uint8_t *p = pkt + (comp == COMP_RTCP ? 4 : 8);
+
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+bool packet_consent_ok(const struct media_side *t, double now)
+{
+	return !t->ice.on || !t->ice.last_request || !consent_timeout ||
+	       now - t->ice.last_request <= consent_timeout;
+}
+
 int packet_process(struct msock *s, const struct sockaddr_storage *src, uint8_t *pkt,
 		   uint32_t *len, uint32_t cap, double now, struct pkt_out *out)
 {
-	struct media_side *x = s->side, *y = x->other;
+	struct media_side *t = s->side, *x = t, *y = x->other, *yt;
 	unsigned int comp = s->comp;
 	const struct sockaddr_storage *to;
 	int err;
@@ -180,12 +197,18 @@ int packet_process(struct msock *s, const struct sockaddr_storage *src, uint8_t 
 	default:
 		return drop(x, comp, DROP_OTHER);
 	}
-	if (!source_ok(x, comp, src)) {
+	/* The transport (t: the port's owner) checks the source; the media the packet is for
+	 * (x: t itself, or one of its bundle) decrypts and counts it. */
+	if (!source_ok(t, comp, src)) {
 		char a[64];
 
 		log_ratelimited(&src_limit, LOG_INFO, "dropping media from unexpected source %s",
 				config_addr_str(src, a, sizeof(a)));
-		return drop(x, comp, DROP_BAD_SOURCE);
+		return drop(t, comp, DROP_BAD_SOURCE);
+	}
+	if (t->n_bundled) {
+		x = bundle_demux(t, pkt, *len, comp == COMP_RTCP);
+		y = x->other;
 	}
 	if (x->secure && !x->in_on)
 		return drop(x, comp, DROP_AUTH);	/* its key is not known yet */
@@ -200,20 +223,26 @@ int packet_process(struct msock *s, const struct sockaddr_storage *src, uint8_t 
 			return drop(x, comp, srtp_drop_reason(err));
 		}
 	}
-	learn(x, comp, src, now);
+	learn(t, comp, src, now);
 	x->stats[comp].packets++;
 	x->stats[comp].bytes += *len;
 	x->last_packet = now;
 	if (comp == COMP_RTP && *len >= 12)
-		x->last_ssrc = (uint32_t)pkt[8] << 24 | (uint32_t)pkt[9] << 16 |
-			       (uint32_t)pkt[10] << 8 | pkt[11];
+		x->last_ssrc = pkt_ssrc(pkt, comp);
 
-	if (!y || y->rejected || !(to = packet_destination(y, comp)))
+	if (!y || y->rejected)
 		return drop(x, comp, DROP_NO_DEST);
+	yt = side_transport(y);	/* where y's media goes: its bundle's transport */
+	if (!(to = packet_destination(yt, comp)))
+		return drop(x, comp, DROP_NO_DEST);
+	if (!packet_consent_ok(yt, now))
+		return drop(x, comp, DROP_NO_CONSENT);
 	/* An SRTP endpoint whose key is not known yet (DTLS still handshaking) gets nothing:
 	 * never media in clear to a side that asked for SRTP. */
 	if (y->secure && !y->raw && !y->out_on)
 		return drop(x, comp, DROP_CRYPTO);
+	if (yt->n_bundled && *len >= 12 && bundle_ssrc_clash(y, pkt_ssrc(pkt, comp)))
+		return drop(x, comp, DROP_SSRC_CLASH);
 	if (y->out_on) {
 		err = comp == COMP_RTCP ? srtp_rtcp_protect(&y->out, pkt, len, cap) :
 					  srtp_rtp_protect(&y->out, pkt, len, cap);
@@ -221,9 +250,9 @@ int packet_process(struct msock *s, const struct sockaddr_storage *src, uint8_t 
 			return drop(x, comp, err == -SRTP_ERR_NOSPACE || err == -SRTP_ERR_CRYPTO ?
 						     DROP_CRYPTO : DROP_MALFORMED);
 	}
-	out->sock = y->sock[y->rtcp_mux ? COMP_RTP : comp];
+	out->sock = yt->sock[yt->rtcp_mux ? COMP_RTP : comp];
 	if (!out->sock)
-		out->sock = y->sock[COMP_RTP];
+		out->sock = yt->sock[COMP_RTP];
 	out->to = *to;
 	out->comp = (uint8_t)comp;
 	return 0;

@@ -15,6 +15,12 @@
 /* Seconds after a stream's first packet during which its endpoint address may still move
  * to a better match (the SDP address); after that the learned address is final. */
 #define LEARN_WINDOW 3.0
+/* RFC 7675: an ICE endpoint whose checks stopped this long ago gets no more media (until
+ * they resume). --consent-timeout sets consent_timeout; 0 turns it off. */
+#define CONSENT_TIMEOUT 30.0
+extern double consent_timeout;
+/* False once the ICE endpoint t (a transport owner) let its consent lapse. */
+bool packet_consent_ok(const struct media_side *t, double now);
 
 /* Results of packet_process() besides 0 (send it) and -1 - enum drop_reason. */
 #define PKT_STUN 1		/* hand to ICE */

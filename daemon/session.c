@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bundle.h"
 #include "daemon.h"
 #include "kernel.h"
 #include "log.h"
@@ -596,6 +597,9 @@ int session_answer(struct srtprelayd *d, const struct ng_req *req, struct strbuf
 		if (ret)
 			return ret;
 	}
+	/* Media the offerer bundled share its first one's transport; the answer says so. */
+	bundle_assign(a);
+	bundle_assign(b);
 	ret = session_sdp_write(req, sdp, a, true, out, err, errlen);
 	if (ret)
 		return ret;
@@ -653,8 +657,10 @@ void session_tick(struct srtprelayd *d)
 		next = c->next;
 		for (unsigned int l = 0; l < 2; l++)
 			for (unsigned int i = 0; i < c->leg[l].n_media; i++)
-				if (c->leg[l].media[i])
+				if (c->leg[l].media[i]) {
 					session_dtls_tick(d, c->leg[l].media[i]);
+					session_ice_tick(d, c->leg[l].media[i], now);
+				}
 		last = call_last_packet(c);
 		if (last < c->last_signal)
 			last = c->last_signal;

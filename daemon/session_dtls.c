@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "bundle.h"
 #include "call.h"
 #include "daemon.h"
 #include "dtls.h"
@@ -188,6 +189,7 @@ static void handshake_done(struct srtprelayd *d, struct media_side *m)
 		log_notice("[%s] DTLS-SRTP with %s: %s, %s", m->leg->call->id, m->leg->tag,
 			   profile, m->dtls.client ? "we are client" : "we are server");
 		kernel_update_media(d, m);
+		bundle_key_members(d, m);
 	}
 	explicit_bzero(&in, sizeof(in));
 	explicit_bzero(&out, sizeof(out));

@@ -99,3 +99,22 @@ void session_stun(struct relay *r, struct msock *s, const struct sockaddr_storag
 	if (v == ICE_OK || v == ICE_NOMINATED)
 		session_dtls_tick(r->arg, m);	/* a DTLS client now knows where to start */
 }
+
+void session_ice_tick(struct srtprelayd *d, struct media_side *m, double now)
+{
+	bool lost = !packet_consent_ok(m, now);
+
+	if (lost == m->consent_lost)
+		return;
+	m->consent_lost = lost;
+	if (lost)
+		log_notice("[%s] %s stream %u of %s: no ICE check for %.0f s, consent expired: "
+			   "no more media to it until its checks resume", m->leg->call->id,
+			   m->type, m->index + 1, m->leg->tag[0] ? m->leg->tag : "(callee)",
+			   now - m->ice.last_request);
+	else
+		log_notice("[%s] %s stream %u of %s: ICE checks again, media to it resumes",
+			   m->leg->call->id, m->type, m->index + 1,
+			   m->leg->tag[0] ? m->leg->tag : "(callee)");
+	kernel_update_media(d, m);	/* its kernel flows go, or come back */
+}

@@ -16,6 +16,7 @@ struct ng_req;
 struct relay;
 struct sdp;
 struct sdp_media;
+struct srtprelayd;
 
 /* m's endpoint wrote sm: whether it speaks ICE, and its ufrag. 0, or -EINVAL with err. */
 int session_ice_seen(struct media_side *m, const struct sdp *sdp, const struct sdp_media *sm,
@@ -30,5 +31,8 @@ int session_ice_toward(struct media_side *m, bool heard_from_m, const struct ng_
 /* The relay's STUN hook: answers a Binding request that arrived on s from 'from'. */
 void session_stun(struct relay *r, struct msock *s, const struct sockaddr_storage *from,
 		  uint8_t *pkt, uint32_t len);
+/* Every second: an ICE endpoint whose checks stopped for --consent-timeout gets no more
+ * media (RFC 7675), in userspace (packet.c) and from the kernel, until they resume. */
+void session_ice_tick(struct srtprelayd *d, struct media_side *m, double now);
 
 #endif

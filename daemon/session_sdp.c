@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bundle.h"
 #include "call.h"
 #include "ng_req.h"
 #include "options.h"
@@ -26,7 +27,7 @@ static struct job {
 	char ice[SDP_MAX_MEDIA][ICE_LINES][ICE_LINE_MAX];
 	char dtls[SDP_MAX_MEDIA][2][LINE_MAX_LEN];
 	char mid[SDP_MAX_MEDIA][48];
-	char group[64];		/* "group:BUNDLE " and one mid (of at most 31) */
+	char group[16 + CALL_MAX_MEDIA * 32];	/* "group:BUNDLE " and mids of at most 31 */
 	const char *add[SDP_MAX_MEDIA][SDES_MAX_LINES + 1 + ICE_LINES + 2 + 1];
 	const char *session_add[2];
 } job;
@@ -127,6 +128,7 @@ int session_sdp_endpoint(struct media_side *m, const struct sdp *sdp, const stru
 		 sdp_dir_name(sm->dir) ? sdp_dir_name(sm->dir) : "sendrecv");
 	m->strict_source = req->strict_source;
 	side_mid(m, sdp, sm);
+	bundle_pt_map(m->pt_map, sm->fmts.s, sm->fmts.s ? sm->fmts.len : 0);
 	if (conn) {
 		addr = conn->addr;
 		family = conn->family;
@@ -185,7 +187,7 @@ static void crypto_lines(const struct media_side *y, unsigned int i, struct sdp_
 static void mid_line(const struct ng_req *req, const struct sdp *in, const struct media_side *y,
 		     bool answer, unsigned int i, struct sdp_media_rw *mr)
 {
-	if (answer && y->mid[0]) {
+	if ((answer || side_transport(y)->n_bundled) && y->mid[0]) {
 		mr->drop |= SDP_DROP_MID;
 		snprintf(job.mid[i], sizeof(job.mid[i]), "mid:%s", y->mid);
 	} else if (!answer && req->generate_mid && !in->media[i].sec.mid.s) {
@@ -197,7 +199,7 @@ static void mid_line(const struct ng_req *req, const struct sdp *in, const struc
 	mr->add = job.add[i];
 }
 
-/* DTLS-SRTP toward y: our certificate's fingerprint and our role. */
+/* DTLS-SRTP toward y (a transport owner): our certificate's fingerprint and our role. */
 static void dtls_lines(const struct media_side *y, unsigned int i, struct sdp_media_rw *mr)
 {
 	snprintf(job.dtls[i][0], LINE_MAX_LEN, "fingerprint:%s", dtls_our_fingerprint());
@@ -207,7 +209,7 @@ static void dtls_lines(const struct media_side *y, unsigned int i, struct sdp_me
 	mr->add = job.add[i];
 }
 
-/* ICE-lite toward y: our credentials and host candidates (the session gets a=ice-lite). */
+/* ICE-lite toward y (a transport owner): our credentials and host candidates (the session gets a=ice-lite). */
 static void ice_lines(const struct media_side *y, unsigned int i, struct sdp_media_rw *mr)
 {
 	unsigned int n = ice_sdp_lines(&y->ice, job.media_addr[i], y->sock[COMP_RTP]->port,
@@ -223,13 +225,19 @@ int session_sdp_write(const struct ng_req *req, const struct sdp *in, struct leg
 {
 	struct sdp_rewrite *rw = &job.rw;
 	const struct sockaddr_storage *adv = NULL;
+	struct media_side *owner = NULL;
 	bool ice = false;
 	size_t glen = 0;
 	int ret;
 
 	memset(rw, 0, sizeof(*rw));
+	/* The bundle whose media share one transport (bundle.c); without one, an answer
+	 * keeps only the first media of the offerer's group in its own. */
+	for (unsigned int i = 0; i < to->n_media && !owner; i++)
+		if (to->media[i] && to->media[i]->n_bundled)
+			owner = to->media[i];
 	for (unsigned int i = 0; i < in->n_media; i++) {
-		struct media_side *y = to->media[i];
+		struct media_side *y = to->media[i], *t = y ? side_transport(y) : NULL;
 		struct sdp_media_rw *mr = &rw->media[i];
 		uint16_t port;
 
@@ -240,34 +248,35 @@ int session_sdp_write(const struct ng_req *req, const struct sdp *in, struct leg
 				mr->proto = y->proto;
 			continue;
 		}
-		port = y->sock[COMP_RTP]->port;
+		port = t->sock[COMP_RTP]->port;
 		if (!adv)
-			adv = &y->advertised;
+			adv = &t->advertised;
 		/* advertised has port 0: the address alone */
-		config_addr_str(&y->advertised, job.media_addr[i], sizeof(job.media_addr[i]));
+		config_addr_str(&t->advertised, job.media_addr[i], sizeof(job.media_addr[i]));
 		mr->port = port;
 		mr->proto = y->proto;
 		mr->conn_addr = job.media_addr[i];
-		mr->conn_family = y->advertised.ss_family;
+		mr->conn_family = t->advertised.ss_family;
 		mid_line(req, in, y, answer, i, mr);
-		/* Only the first: the relay does not yet demultiplex several media on one port,
-		 * so any other leaves the bundle (RFC 8843 lets the answerer do that) and keeps
-		 * its own port, ICE and DTLS. */
-		if (answer && y->bundled && y->mid[0] && !glen)
-			glen = (size_t)snprintf(job.group, sizeof(job.group), "group:BUNDLE %s",
-						y->mid);
+		/* The group: the bundle's media, or in an answer without one, the first media
+		 * of the offerer's group alone (RFC 8843 lets the answerer move the others out:
+		 * they keep their own port, ICE and DTLS). */
+		if (y->mid[0] && (owner ? t == owner : answer && y->bundled && !glen) &&
+		    glen + strlen(y->mid) + 2 < sizeof(job.group))
+			glen += (size_t)snprintf(job.group + glen, sizeof(job.group) - glen, "%s%s",
+						 glen ? " " : "group:BUNDLE ", y->mid);
 		if (y->raw)
 			continue;
 		mr->rtcp = SDP_RTCP_SET;
-		mr->rtcp_port = y->mux_sdp ? port : (uint16_t)(port + 1);
-		mr->rtcp_mux = y->mux_sdp;
+		mr->rtcp_port = t->mux_sdp ? port : (uint16_t)(port + 1);
+		mr->rtcp_mux = t->mux_sdp;
 		mr->drop |= SDP_DROP_CRYPTO | SDP_DROP_ICE | SDP_DROP_DTLS |
-			   (y->mux_sdp ? 0 : SDP_DROP_RTCP_MUX);
+			   (t->mux_sdp ? 0 : SDP_DROP_RTCP_MUX);
 		crypto_lines(y, i, mr);
-		if (y->dtls.on)
-			dtls_lines(y, i, mr);
-		if (y->ice.on) {
-			ice_lines(y, i, mr);
+		if (t->dtls.on)
+			dtls_lines(t, i, mr);
+		if (t->ice.on) {
+			ice_lines(t, i, mr);
 			ice = true;
 		}
 	}
@@ -282,8 +291,8 @@ int session_sdp_write(const struct ng_req *req, const struct sdp *in, struct leg
 	}
 	rw->session_drop = SDP_DROP_ICE | SDP_DROP_DTLS;
 	rw->session_add = job.session_add;
-	if (answer && glen) {
-		/* the offerer's bundle, of the media we accepted */
+	if (glen) {
+		/* the bundle, of the media accepted */
 		rw->session_drop |= SDP_DROP_GROUP;
 		job.session_add[rw->n_session_add++] = job.group;
 	}

@@ -520,6 +520,59 @@ def t_timeout(build):
     check("timeout" in log and "to2" in log, log)
 
 
+def t_ice_consent(build):
+    """RFC 7675: media to an ICE endpoint stops once its checks stop for --consent-timeout
+    (counted as no_consent, logged), and comes back with its next check."""
+    d = Daemon(build, "--consent-timeout=2")
+    a, b, checker = Endpoint(), Endpoint(), Endpoint()   # checks from their own socket
+    cid = "consent"
+    try:
+        ice_a = ["a=ice-ufrag:brws", "a=ice-pwd:browserpassword0123456789", "a=rtcp-mux"]
+        off = ok(d.ng.call("offer", call_id=cid, from_tag="ft", sdp=sdp(LO, a.port,
+                           media_extra=ice_a), ICE="remove"))
+        to_b = sdp_media_port(off["sdp"])
+        ans = ok(d.ng.call("answer", call_id=cid, from_tag="ft", to_tag="tt",
+                           sdp=sdp(LO, b.port), ICE="force"))
+        to_a = sdp_media_port(ans["sdp"])
+        key = sdp_values(ans["sdp"], "ice-pwd")[0].encode()
+        user = sdp_values(ans["sdp"], "ice-ufrag")[0] + ":brws"
+
+        def checks_and_media(seconds, first):
+            """B sends for that long, A checks every 0.5 s; what A got."""
+            got, seq, t_end = [], first, time.time() + seconds
+            while time.time() < t_end:
+                r = stun_exchange(checker.s, to_a, stun.request(user, key)[1], key, wait=0.5)
+                check(r is not None and r[0] == stun.BINDING_SUCCESS, "check: %r" % (r,))
+                pk = [rtp(seq + i, 0xc0c0) for i in range(5)]
+                b.send(to_b, pk, gap=0.02)
+                got += a.recv_all(5, wait=0.3)
+                seq += 5
+            return got, seq
+
+        got, seq = checks_and_media(1.5, 0)
+        check(len(got) >= 10, "with consent: %d packets at A" % len(got))
+        # No checks for 3.5 s: the first ~2 s still go, then none
+        for i in range(35):
+            b.send(to_b, [rtp(seq, 0xc0c0)], gap=0)
+            seq += 1
+            time.sleep(0.1)
+        quiet = a.recv_all(35, wait=0.5)
+        check(10 <= len(quiet) <= 28, "consent lapsing: %d of 35 at A over 3.5 s" % len(quiet))
+        b.send(to_b, [rtp(seq + i, 0xc0c0) for i in range(5)], gap=0.02)
+        check(a.recv_all(5, wait=0.5) == [], "media after consent expired")
+        q = ok(d.ng.call("query", call_id=cid))
+        lost = q["totals"]["RTP"]["drops"]["no_consent"]
+        check(lost == 40 - len(quiet), "no_consent drops %d, want %d" % (lost, 40 - len(quiet)))
+        got, _ = checks_and_media(1.5, seq + 5)
+        check(len(got) >= 10, "after checks resumed: %d packets at A" % len(got))
+    finally:
+        d.ng.call("delete", call_id=cid)
+        for e in (a, b, checker):
+            e.close()
+        rc, log = d.stop()
+    check("consent expired" in log and "media to it resumes" in log, log[-2000:])
+
+
 def t_shutdown_clean(build):
     d = Daemon(build)
     a, b = Endpoint(), Endpoint()
@@ -990,7 +1043,7 @@ DAEMON_CASES = [t_ping_and_errors, t_plain_call, t_retransmit, t_tcp, t_sdes_srt
                 t_many_calls, t_ice_lite, t_ice_default_follows_the_offer,
                 t_dtls_srtp_relay_server_and_client, t_dtls_fingerprint_mismatch,
                 t_dtls_new_fingerprint_rehandshakes, t_dtls_answerer_starts_before_the_answer]
-OWN_CASES = [t_ports_exhausted, t_timeout, t_shutdown_clean, t_module_absent, t_metrics,
+OWN_CASES = [t_ports_exhausted, t_timeout, t_ice_consent, t_shutdown_clean, t_module_absent, t_metrics,
              t_config_errors]
 
 
