@@ -96,12 +96,14 @@ static void take_stats(struct media_side *m, unsigned int comp, const struct kfl
 	}
 }
 
+/* A context's key and where its streams stand, for a flow; outbound: it encrypts. */
 static bool crypto_from(struct kflow_crypto *kc, const struct srtp_policy *pol,
-			const struct srtp_stream *st)
+			const struct srtp_stream *st, bool outbound)
 {
-	const struct srtp_suite *s = srtp_suite_get(pol->suite);
+	const struct srtp_suite *suite = srtp_suite_get(pol->suite);
+	struct kflow_ssrc *s;
 
-	if (!s || (pol->flags & SRTP_POLICY_KDR))
+	if (!suite || (pol->flags & SRTP_POLICY_KDR))
 		return false;
 	kc->present = true;
 	kc->suite = pol->suite;	/* enum srtprelay_suite has the core's numbering */
@@ -112,21 +114,48 @@ static bool crypto_from(struct kflow_crypto *kc, const struct srtp_policy *pol,
 		kc->flags |= SRTPRELAY_CRYPTO_F_UNENCRYPTED_SRTCP;
 	if (pol->flags & SRTP_POLICY_UNAUTHENTICATED_SRTP)
 		kc->flags |= SRTPRELAY_CRYPTO_F_UNAUTHENTICATED_SRTP;
-	kc->key_len = s->key_len;
-	memcpy(kc->key, pol->key, s->key_len);
-	kc->salt_len = s->salt_len;
-	memcpy(kc->salt, pol->salt, s->salt_len);
+	kc->key_len = suite->key_len;
+	memcpy(kc->key, pol->key, suite->key_len);
+	kc->salt_len = suite->salt_len;
+	memcpy(kc->salt, pol->salt, suite->salt_len);
 	kc->mki_len = pol->mki_len;
 	memcpy(kc->mki, pol->mki, pol->mki_len);
 	kc->nssrc = 0;
 	for (unsigned int i = 0; i < CALL_MAX_SSRC && kc->nssrc < SRTPRELAY_MAX_SSRCS; i++) {
 		if (!(st[i].flags & SRTP_STREAM_USED))
 			continue;
-		kc->ssrc[kc->nssrc].id = st[i].ssrc;
-		kc->ssrc[kc->nssrc].roc = (uint32_t)(st[i].rtp.top >> 16);
-		kc->nssrc++;
+		s = &kc->ssrc[kc->nssrc++];
+		memset(s, 0, sizeof(*s));
+		s->id = st[i].ssrc;
+		s->roc = (uint32_t)(st[i].rtp.top >> 16);
+		/* where userspace left it: the kernel takes no packet relayed here again */
+		if (st[i].flags & SRTP_STREAM_RTP_SEEN) {
+			s->seq = (uint16_t)st[i].rtp.top;
+			s->has |= KFLOW_SSRC_HAS_SEQ;
+		}
+		if (outbound ? st[i].rtcp_tx_index != 0 : (st[i].flags & SRTP_STREAM_RTCP_SEEN)) {
+			s->rtcp_index = outbound ? st[i].rtcp_tx_index : (uint32_t)st[i].rtcp.top;
+			s->has |= KFLOW_SSRC_HAS_RTCP_INDEX;
+		}
 	}
 	return true;
+}
+
+/* Where the kernel left a context's streams, into userspace's (a flow handed back). */
+static void take_state(struct srtp_ctx *ctx, bool on, const struct kflow_crypto *kc)
+{
+	for (unsigned int i = 0; on && kc->present && i < kc->nssrc; i++) {
+		const struct kflow_ssrc *k = &kc->ssrc[i];
+		struct srtp_stream_state s = {
+			.rtp_index = (uint64_t)k->roc << 16 | k->seq,
+			.rtcp_index = k->rtcp_index,
+			.has_rtp = k->has & KFLOW_SSRC_HAS_SEQ,
+			.has_rtcp = k->has & KFLOW_SSRC_HAS_RTCP_INDEX,
+		};
+
+		if (s.has_rtp || s.has_rtcp)
+			srtp_stream_advance(ctx, k->id, &s);	/* no room: that SSRC starts over */
+	}
 }
 
 /* The flow for what x's endpoint sends on component comp; false if it cannot be built. */
@@ -151,9 +180,9 @@ static bool build_flow(const struct media_side *x, unsigned int comp, uint64_t c
 		   comp == COMP_RTP ? SRTPRELAY_MEDIA_RTP : SRTPRELAY_MEDIA_RTCP;
 	f->has_cookie = true;
 	f->cookie = cookie;
-	if (x->in_on && !crypto_from(&f->decrypt, &x->in_pol, x->in_st))
+	if (x->in_on && !crypto_from(&f->decrypt, &x->in_pol, x->in_st, false))
 		return false;
-	if (y->out_on && !crypto_from(&f->encrypt, &y->out_pol, y->out_st)) {
+	if (y->out_on && !crypto_from(&f->encrypt, &y->out_pol, y->out_st, true)) {
 		kflow_wipe(f);
 		return false;
 	}
@@ -257,8 +286,13 @@ void kernel_remove_side(struct srtprelayd *d, struct media_side *m)
 
 		if (!m->sock[comp])
 			continue;
-		if (!kflow_get(&k->nl, sock_addr(m, comp, &local), &f))
+		if (!kflow_get(&k->nl, sock_addr(m, comp, &local), &f)) {
 			take_stats(m, comp, &f);
+			/* userspace goes on where the kernel was: ROCs, replay windows, SRTCP */
+			take_state(&m->in, m->in_on, &f.decrypt);
+			if (m->other)
+				take_state(&m->other->out, m->other->out_on, &f.encrypt);
+		}
 		kflow_del(&k->nl, &local);
 		flow_gone(d, m, comp);
 	}

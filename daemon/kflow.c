@@ -120,6 +120,12 @@ static int put_ssrcs(struct nlmsghdr *nlh, size_t size, const struct kflow_crypt
 		if (!e || put_u32(nlh, size, SRTPRELAY_A_SSRC_ID, c->ssrc[i].id) ||
 		    put_u32(nlh, size, SRTPRELAY_A_SSRC_ROC, c->ssrc[i].roc))
 			return -EMSGSIZE;
+		if ((c->ssrc[i].has & KFLOW_SSRC_HAS_SEQ) &&
+		    !mnl_attr_put_u16_check(nlh, size, SRTPRELAY_A_SSRC_SEQ, c->ssrc[i].seq))
+			return -EMSGSIZE;
+		if ((c->ssrc[i].has & KFLOW_SSRC_HAS_RTCP_INDEX) &&
+		    put_u32(nlh, size, SRTPRELAY_A_SSRC_RTCP_INDEX, c->ssrc[i].rtcp_index))
+			return -EMSGSIZE;
 		mnl_attr_nest_end(nlh, e);
 	}
 	mnl_attr_nest_end(nlh, list);

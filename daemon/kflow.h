@@ -32,11 +32,12 @@ struct mnl_socket;
 /* A dump message can be as large as the kernel's 32 KiB dump skb. */
 #define KFLOW_RX_SIZE 32768
 
-/* struct kflow_ssrc.has: which of the reply-only fields the kernel sent. */
+/* struct kflow_ssrc.has: which of the optional fields are there (GET reports them; SET
+ * hands a stream's state over). */
 #define KFLOW_SSRC_HAS_SEQ 0x01
 #define KFLOW_SSRC_HAS_RTCP_INDEX 0x02
 
-/* One SSRC of a crypto context: given on SET (id, roc), reported by GET (all). */
+/* One SSRC of a crypto context: given on SET, reported by GET. */
 struct kflow_ssrc {
 	uint32_t id;
 	uint32_t roc;

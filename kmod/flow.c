@@ -82,8 +82,36 @@ static void flow_crypto_free(struct flow_crypto *fc)
 }
 
 /*
+ * One SSRC's state from netlink, which only moves the stream forward: a flow replaced while
+ * the kernel relayed it knows more than the daemon, whose relay stopped seeing its packets.
+ * With a SEQ (or an SRTCP index) the stream takes that highest index and every index below
+ * it as received; a ROC alone presets a stream without packets.
+ */
+static int flow_ssrc_state(struct srtp_ctx *ctx, const struct flow_ssrc_cfg *s)
+{
+	struct srtp_stream_state st = {
+		.rtp_index = (u64)s->roc << 16 | s->seq,
+		.rtcp_index = s->rtcp_index,
+		.has_rtp = s->has_seq,
+		.has_rtcp = s->has_rtcp_index,
+	};
+	int i;
+
+	if (s->has_seq || s->has_rtcp_index) {
+		i = srtp_stream_advance(ctx, s->id, &st);
+		if (i < 0 || s->has_seq)
+			return i;
+	}
+	i = srtp_stream_find(ctx, s->id);
+	if (i >= 0 && (ctx->streams[i].flags & SRTP_STREAM_RTP_SEEN) &&
+	    (u32)(ctx->streams[i].rtp.top >> 16) >= s->roc)
+		return i;	/* it has seen packets of that ROC, or later ones */
+	return srtp_stream_set_roc(ctx, s->id, s->roc);
+}
+
+/*
  * One direction's context: per-SSRC state from the flow it replaces (unless reset), then the
- * ROCs netlink gave, then session keys derived from the master key.
+ * state netlink gave, then session keys derived from the master key.
  */
 static struct flow_crypto *flow_crypto_new(const struct flow_cfg *cfg, int dir,
 					   const struct srtprelay_flow *old, bool reset_state)
@@ -102,7 +130,7 @@ static struct flow_crypto *flow_crypto_new(const struct flow_cfg *cfg, int dir,
 		return ERR_PTR(ret == -SRTP_ERR_INVAL ? -EINVAL : -ENOENT);
 	}
 	for (u32 i = 0; i < cfg->nssrc[dir]; i++) {
-		if (srtp_stream_set_roc(&fc->ctx, cfg->ssrc[dir][i].id, cfg->ssrc[dir][i].roc) < 0) {
+		if (flow_ssrc_state(&fc->ctx, &cfg->ssrc[dir][i]) < 0) {
 			flow_crypto_free(fc);
 			return ERR_PTR(-ENOSPC);
 		}

@@ -43,6 +43,13 @@ struct flow_crypto {
 };
 
 /* What netlink asks for, before any transform exists. */
+/* Where an SSRC's stream stands elsewhere (the daemon's relay, or a flow before). */
+struct flow_ssrc_cfg {
+	u32 id, roc, rtcp_index;
+	u16 seq;
+	bool has_seq, has_rtcp_index;
+};
+
 struct flow_cfg {
 	struct flow_addr local, source, peer, expect;
 	bool has_expect;
@@ -54,7 +61,7 @@ struct flow_cfg {
 	struct srtp_policy pol[2];	/* [0] decrypt, [1] encrypt */
 	bool has_pol[2];
 	u32 nssrc[2];
-	struct { u32 id, roc; } ssrc[2][SRTPRELAY_MAX_SSRCS];
+	struct flow_ssrc_cfg ssrc[2][SRTPRELAY_MAX_SSRCS];
 };
 
 struct srtprelay_flow {

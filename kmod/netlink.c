@@ -39,8 +39,8 @@ static_assert((int)SRTPRELAY_CRYPTO_F_UNAUTHENTICATED_SRTP == (int)SRTP_POLICY_U
 static const struct nla_policy ssrc_policy[SRTPRELAY_A_SSRC_MAX + 1] = {
 	[SRTPRELAY_A_SSRC_ID] = { .type = NLA_U32 },
 	[SRTPRELAY_A_SSRC_ROC] = { .type = NLA_U32 },
-	[SRTPRELAY_A_SSRC_SEQ] = { .type = NLA_REJECT },
-	[SRTPRELAY_A_SSRC_RTCP_INDEX] = { .type = NLA_REJECT },
+	[SRTPRELAY_A_SSRC_SEQ] = { .type = NLA_U16 },
+	[SRTPRELAY_A_SSRC_RTCP_INDEX] = { .type = NLA_U32 },	/* 31 bits: checked below */
 };
 
 static const struct nla_policy crypto_policy[SRTPRELAY_A_CRYPTO_MAX + 1] = {
@@ -119,6 +119,8 @@ static int parse_ssrcs(const struct nlattr *list, struct flow_cfg *cfg, int dir,
 	int rem, ret;
 
 	nla_for_each_nested(e, list, rem) {
+		struct flow_ssrc_cfg *s;
+
 		if (cfg->nssrc[dir] == SRTPRELAY_MAX_SSRCS) {
 			NL_SET_ERR_MSG_ATTR(extack, e, "more than SRTPRELAY_MAX_SSRCS SSRCs");
 			return -EINVAL;
@@ -130,10 +132,19 @@ static int parse_ssrcs(const struct nlattr *list, struct flow_cfg *cfg, int dir,
 			NL_SET_ERR_MSG_ATTR(extack, e, "SSRC entry without SRTPRELAY_A_SSRC_ID");
 			return -EINVAL;
 		}
-		cfg->ssrc[dir][cfg->nssrc[dir]].id = nla_get_u32(tb[SRTPRELAY_A_SSRC_ID]);
-		cfg->ssrc[dir][cfg->nssrc[dir]].roc =
-			tb[SRTPRELAY_A_SSRC_ROC] ? nla_get_u32(tb[SRTPRELAY_A_SSRC_ROC]) : 0;
-		cfg->nssrc[dir]++;
+		s = &cfg->ssrc[dir][cfg->nssrc[dir]++];
+		s->id = nla_get_u32(tb[SRTPRELAY_A_SSRC_ID]);
+		s->roc = tb[SRTPRELAY_A_SSRC_ROC] ? nla_get_u32(tb[SRTPRELAY_A_SSRC_ROC]) : 0;
+		s->has_seq = tb[SRTPRELAY_A_SSRC_SEQ];
+		s->seq = s->has_seq ? nla_get_u16(tb[SRTPRELAY_A_SSRC_SEQ]) : 0;
+		s->has_rtcp_index = tb[SRTPRELAY_A_SSRC_RTCP_INDEX];
+		s->rtcp_index = s->has_rtcp_index ?
+				nla_get_u32(tb[SRTPRELAY_A_SSRC_RTCP_INDEX]) : 0;
+		if (s->rtcp_index > 0x7fffffff) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[SRTPRELAY_A_SSRC_RTCP_INDEX],
+					    "SRTCP index above 2^31 - 1");
+			return -EINVAL;
+		}
 	}
 	return 0;
 }

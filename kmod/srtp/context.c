@@ -136,6 +136,44 @@ int srtp_stream_set_roc(struct srtp_ctx *c, uint32_t ssrc, uint32_t roc)
 	return i;
 }
 
+/* A window whose highest index is top and every index below it taken. */
+static void window_full(struct srtp_window *w, uint64_t top)
+{
+	unsigned int bit = (unsigned int)(top & 63);
+
+	w->top = top;
+	memset(w->bits, 0xff, sizeof(w->bits));
+	/* top's own word: nothing above top (those indexes are still to come) */
+	w->bits[(top >> 6) & (SRTP_REPLAY_WORDS - 1)] =
+		bit == 63 ? ~(uint64_t)0 : ((uint64_t)1 << (bit + 1)) - 1;
+}
+
+int srtp_stream_advance(struct srtp_ctx *c, uint32_t ssrc, const struct srtp_stream_state *s)
+{
+	int i = stream_get(c, ssrc);
+	struct srtp_stream *st;
+	uint64_t idx;
+
+	if (i < 0)
+		return i;
+	st = &c->streams[i];
+	if (s->has_rtp) {
+		idx = s->rtp_index & 0xffffffffffffull;
+		if (!(st->flags & SRTP_STREAM_RTP_SEEN) || idx > st->rtp.top)
+			window_full(&st->rtp, idx);
+		st->flags |= SRTP_STREAM_RTP_SEEN;
+	}
+	if (s->has_rtcp) {
+		idx = s->rtcp_index & 0x7fffffffu;
+		if (!(st->flags & SRTP_STREAM_RTCP_SEEN) || idx > st->rtcp.top)
+			window_full(&st->rtcp, idx);
+		st->flags |= SRTP_STREAM_RTCP_SEEN;
+		if (idx > st->rtcp_tx_index)
+			st->rtcp_tx_index = (uint32_t)idx;
+	}
+	return i;
+}
+
 /* Re-derives k when the key derivation rate says index needs other session keys. */
 int srtp_key_refresh(struct srtp_ctx *c, struct srtp_keys *k, bool rtcp, uint64_t index)
 {

@@ -222,6 +222,22 @@ int srtp_ctx_init(struct srtp_ctx *c, const struct srtp_ops *ops, const struct s
 void srtp_ctx_free(struct srtp_ctx *c);
 int srtp_stream_find(const struct srtp_ctx *c, uint32_t ssrc);
 int srtp_stream_set_roc(struct srtp_ctx *c, uint32_t ssrc, uint32_t roc);
+
+/* Where another context left a stream (userspace handing it to the kernel, or back). */
+struct srtp_stream_state {
+	uint64_t rtp_index;	/* highest RTP index, ROC << 16 | SEQ */
+	uint32_t rtcp_index;	/* highest SRTCP index received, or sent (outbound) */
+	bool has_rtp, has_rtcp;
+};
+/*
+ * Moves ssrc's stream forward to s, never back: where s is ahead (or the stream has seen
+ * nothing), the highest index becomes s's and every index at or below it counts as
+ * received, so nothing the other context took can be replayed here (a packet reordered
+ * across the hand-over is dropped with them); an outbound stream's next SRTCP index follows
+ * s's. Where the stream is ahead already (the newer state), it stays. Returns the slot or a
+ * negative error.
+ */
+int srtp_stream_advance(struct srtp_ctx *c, uint32_t ssrc, const struct srtp_stream_state *s);
 int srtp_job_crypt(const struct srtp_ctx *c, const struct srtp_job *j, uint8_t *pkt, bool protect);
 int srtp_unprotect_finish(struct srtp_ctx *c, const struct srtp_job *j, const uint8_t *pkt);
 int srtp_stream_lookup(struct srtp_ctx *c, uint32_t ssrc, bool create, bool *is_new);

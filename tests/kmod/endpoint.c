@@ -3,17 +3,20 @@
  * A media endpoint for the VM tests, built on libsrtp2 and not on our SRTP core, so the relay
  * is checked by an independent implementation.
  *
- *   endpoint send SUITE KEYHEX DEST SRCPORT COUNT SSRC [rtcp|dup]
- *   endpoint recv SUITE KEYHEX LISTEN COUNT TIMEOUT_MS [rtcp] [first=MS]
+ *   endpoint send SUITE KEYHEX DEST SRCPORT COUNT SSRC [rtcp|dup|replay=MS]
+ *   endpoint recv SUITE KEYHEX LISTEN COUNT TIMEOUT_MS [rtcp] [first=MS] [exact]
  *
  * SUITE is an SDES name or "none" (plain RTP); KEYHEX the master key and salt; DEST/LISTEN
  * "a.b.c.d:port" or "[v6]:port". send numbers packets from SEQ 65500 so they cross a SEQ wrap
- * and fills each payload from its SEQ ("dup" sends every packet twice, a replay); recv checks
+ * and fills each payload from its SEQ ("dup" sends every packet twice, a replay; "replay=MS"
+ * sends the first packet, waits MS, sends the second, then both again as they were protected
+ * (replays of a packet relayed before a hand-over and of one after), then the rest); recv checks
  * every payload and prints
- * "received N ok M bad K" and exits 0 when M == COUNT. recv gives up after TIMEOUT_MS without
- * a packet, or before the first one after first=MS (default TIMEOUT_MS): a slow guest (the
- * KASAN kernel under TCG, on a loaded host) may take many seconds to start the sender, which
- * a deadline from the start would count as loss.
+ * "received N ok M bad K" and exits 0 when M == COUNT ("exact": and nothing more arrives in
+ * TIMEOUT_MS after that). recv gives up after TIMEOUT_MS without a packet, or before the
+ * first one after first=MS (default TIMEOUT_MS): a slow guest (the KASAN kernel under TCG, on
+ * a loaded host) may take many seconds to start the sender, which a deadline from the start
+ * would count as loss.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -158,14 +161,15 @@ static int check_packet(const unsigned char *b, int len, int rtcp)
 	return 1;
 }
 
-static int do_send(char **argv, int rtcp, int dup)
+static int do_send(char **argv, int rtcp, int dup, int replay_ms)
 {
 	struct sockaddr_storage dst, src;
 	socklen_t dlen = parse_addr(argv[4], &dst);
 	int count = atoi(argv[6]), fd;
 	uint32_t ssrc = (uint32_t)strtoul(argv[7], NULL, 0);
 	srtp_t s = session(argv[2], argv[3], 1);
-	unsigned char b[1500];
+	unsigned char b[1500], kept[2][1500];
+	int kept_len[2] = { 0, 0 };
 
 	fd = socket(dst.ss_family, SOCK_DGRAM, 0);
 	memset(&src, 0, sizeof(src));
@@ -181,13 +185,24 @@ static int do_send(char **argv, int rtcp, int dup)
 		for (int copy = 0; copy <= dup; copy++)
 			if (sendto(fd, b, (size_t)len, 0, (void *)&dst, dlen) < 0)
 				die("sendto");
+		if (i < 2) {
+			memcpy(kept[i], b, (size_t)len);
+			kept_len[i] = len;
+		}
+		if (i == 0 && replay_ms)
+			nanosleep(&(struct timespec){ replay_ms / 1000,
+						      (replay_ms % 1000) * 1000000L }, NULL);
+		/* the first two again, while they are still inside a replay window */
+		for (int k = 0; replay_ms && i == 1 && k < 2; k++)
+			if (sendto(fd, kept[k], (size_t)kept_len[k], 0, (void *)&dst, dlen) < 0)
+				die("sendto");
 		nanosleep(&(struct timespec){ 0, 300000 }, NULL);	/* ~3000 pps */
 	}
 	close(fd);
 	return 0;
 }
 
-static int do_recv(char **argv, int rtcp, int first)
+static int do_recv(char **argv, int rtcp, int first, int exact)
 {
 	struct sockaddr_storage me;
 	socklen_t mlen = parse_addr(argv[4], &me);
@@ -202,7 +217,7 @@ static int do_recv(char **argv, int rtcp, int first)
 	printf("listening\n");
 	fflush(stdout);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (ok < count) {
+	while (ok < count || (exact && ok == count)) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		long left;
 		int len;
@@ -227,7 +242,7 @@ static int do_recv(char **argv, int rtcp, int first)
 			bad++;
 	}
 	printf("received %d ok %d bad %d\n", got, ok, bad);
-	return ok == count ? 0 : 1;
+	return ok == count && (!exact || got == count) ? 0 : 1;
 }
 
 int main(int argc, char **argv)
@@ -238,10 +253,11 @@ int main(int argc, char **argv)
 		die("srtp_init");
 	if (argc >= 8 && !strcmp(argv[1], "send")) {
 		rtcp = argc > 8 && !strcmp(argv[8], "rtcp");
-		return do_send(argv, rtcp, argc > 8 && !strcmp(argv[8], "dup"));
+		return do_send(argv, rtcp, argc > 8 && !strcmp(argv[8], "dup"),
+			       argc > 8 && !strncmp(argv[8], "replay=", 7) ? atoi(argv[8] + 7) : 0);
 	}
 	if (argc >= 7 && !strcmp(argv[1], "recv")) {
-		int first = atoi(argv[6]);
+		int first = atoi(argv[6]), exact = 0;
 
 		rtcp = 0;
 		for (int i = 7; i < argc; i++) {
@@ -249,10 +265,14 @@ int main(int argc, char **argv)
 				rtcp = 1;
 			else if (!strncmp(argv[i], "first=", 6))
 				first = atoi(argv[i] + 6);
+			else if (!strcmp(argv[i], "exact"))
+				exact = 1;
 		}
-		return do_recv(argv, rtcp, first);
+		return do_recv(argv, rtcp, first, exact);
 	}
-	fprintf(stderr, "usage: endpoint send SUITE KEYHEX DEST SRCPORT COUNT SSRC [rtcp|dup]\n"
-			"       endpoint recv SUITE KEYHEX LISTEN COUNT TIMEOUT_MS [rtcp]\n");
+	fprintf(stderr, "usage: endpoint send SUITE KEYHEX DEST SRCPORT COUNT SSRC "
+			"[rtcp|dup|replay=MS]\n"
+			"       endpoint recv SUITE KEYHEX LISTEN COUNT TIMEOUT_MS [rtcp] [first=MS] "
+			"[exact]\n");
 	return 2;
 }

@@ -210,9 +210,18 @@ def crypto(suite, key=None, salt=None, mki=None, flags=None, ssrcs=()):
     if flags is not None:
         parts.append(u32(A_CRYPTO_FLAGS, flags))
     if ssrcs:
-        parts.append(attr(A_CRYPTO_SSRCS, [attr(0, [u32(A_SSRC_ID, s), u32(A_SSRC_ROC, r)])
-                                           for s, r in ssrcs]))
+        parts.append(attr(A_CRYPTO_SSRCS, [attr(0, ssrc_entry(*e)) for e in ssrcs]))
     return parts
+
+
+def ssrc_entry(ssrc, roc, seq=None, rtcp_index=None):
+    """(SSRC, ROC[, SEQ[, SRTCP index]]): a stream's state handed over."""
+    out = [u32(A_SSRC_ID, ssrc), u32(A_SSRC_ROC, roc)]
+    if seq is not None:
+        out.append(attr(A_SSRC_SEQ, struct.pack('H', seq)))
+    if rtcp_index is not None:
+        out.append(u32(A_SSRC_RTCP_INDEX, rtcp_index))
+    return out
 
 
 def flow_attrs(local, source, peer, expect=None, flags=None, media=None, pts=None,

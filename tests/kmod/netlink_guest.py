@@ -132,6 +132,32 @@ def replace_keeps_roc():
 
 
 @case
+def handover_state_moves_forward_only():
+    """SEQ and SRTCP index hand a stream's state over; a replace with older state (the
+    daemon's, while the kernel relayed) never moves it back, a ROC alone neither."""
+    flush()
+
+    def state(d='decrypt', ssrc=0x1234):
+        e = get_flow()[d]['ssrcs'][ssrc]
+        return (struct.unpack('I', e[genl.A_SSRC_ROC])[0],
+                struct.unpack('H', e[genl.A_SSRC_SEQ])[0] if genl.A_SSRC_SEQ in e else None,
+                struct.unpack('I', e[genl.A_SSRC_RTCP_INDEX])[0]
+                if genl.A_SSRC_RTCP_INDEX in e else None)
+    set_flow(decrypt=crypto('AES_CM_128_HMAC_SHA1_80', ssrcs=[(0x1234, 2, 100, 7)]),
+             encrypt=crypto('AEAD_AES_128_GCM', ssrcs=[(0x99, 0, 10, 40)]))
+    assert state() == (2, 100, 7), state()
+    assert state('encrypt', 0x99) == (0, 10, 40), state('encrypt', 0x99)
+    set_flow(decrypt=crypto('AES_CM_128_HMAC_SHA1_80', ssrcs=[(0x1234, 1, 50, 3)]))
+    assert state() == (2, 100, 7), 'older state moved the stream back: %s' % (state(),)
+    set_flow(decrypt=crypto('AES_CM_128_HMAC_SHA1_80', ssrcs=[(0x1234, 1)]))
+    assert state() == (2, 100, 7), 'an older ROC moved the stream back: %s' % (state(),)
+    set_flow(decrypt=crypto('AES_CM_128_HMAC_SHA1_80', ssrcs=[(0x1234, 3, 5, 9)]))
+    assert state() == (3, 5, 9), state()
+    expect_error(errno.EINVAL, set_flow, decrypt=crypto(
+        'AES_CM_128_HMAC_SHA1_80', ssrcs=[(0x1234, 0, 1, 0x80000000)]), msg_part='SRTCP index')
+
+
+@case
 def delete():
     flush()
     set_flow()

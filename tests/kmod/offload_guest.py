@@ -282,12 +282,40 @@ def t_clean_shutdown(d):
     check(sh(CTL, "flow", "dump").stdout.strip() == "", "flows left after shutdown")
 
 
+def t_handover_replay(d):
+    """A packet userspace relayed before the stream went to the kernel, replayed after: the
+    kernel refuses it (the flow starts from userspace's replay window, not only its ROC), as
+    it refuses a replay of its own; the callee gets every packet exactly once."""
+    c = Call(d, "k-replay")
+    rx = subprocess.Popen(["ip", "netns", "exec", "callee", ENDPOINT, "recv", "none", "00",
+                           "%s:5000" % CALLEE, str(N), "3000", "first=60000", "exact"],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        check("listening" in rx.stdout.readline(), "receiver did not start")
+        # the first packet confirms the caller; the kernel has the stream long before 1.5 s
+        tx = sh(ENDPOINT, "send", SUITE, c.key.hex(), "10.10.1.1:%d" % c.to_a, "4000", str(N),
+                "0x3333", "replay=1500", ns="caller", check=False, timeout=30)
+        check(tx.returncode == 0, "send: " + tx.stdout + tx.stderr)
+        out, _ = rx.communicate(timeout=90)
+    finally:
+        if rx.poll() is None:
+            rx.kill()
+            rx.wait()
+    check(rx.returncode == 0, "callee, %d packets wanted exactly once: %s" % (N, out.strip()))
+    st = stream_of(d.call("query", call_id="k-replay"), "a")
+    user, kern = kernel_split(st)
+    check(st["mode"] == "kernel" and user == 1 and kern == N - 1,
+          "mode %s, userspace %d, kernel %d" % (st["mode"], user, kern))
+    check(st["stats"]["drops"]["replay"] == 2, st["stats"])
+    d.call("delete", call_id="k-replay")
+
+
 def inner():
     failed = 0
     d = None
     only = os.environ.get("OFFLOAD_CASES", "").split()
-    for case in (t_sdes_to_rtp, t_dtls_to_rtp, t_rekey_and_hold, t_sigkill_and_restart,
-                 t_clean_shutdown):
+    for case in (t_sdes_to_rtp, t_dtls_to_rtp, t_handover_replay, t_rekey_and_hold,
+                 t_sigkill_and_restart, t_clean_shutdown):
         if only and case.__name__[2:] not in only:
             continue
         if d is None or d.proc.poll() is not None:

@@ -138,6 +138,9 @@ static void full_flow(struct kflow *f)
 	f->decrypt.ssrc[0].id = 0x11111111;
 	f->decrypt.ssrc[1].id = 0x22222222;
 	f->decrypt.ssrc[1].roc = 7;
+	f->decrypt.ssrc[1].seq = 0xfffe;	/* a hand-over: where userspace left it */
+	f->decrypt.ssrc[1].rtcp_index = 0x7fffffff;
+	f->decrypt.ssrc[1].has = KFLOW_SSRC_HAS_SEQ | KFLOW_SSRC_HAS_RTCP_INDEX;
 
 	f->encrypt.present = true;
 	f->encrypt.suite = SRTPRELAY_SUITE_AEAD_AES_256_GCM;
@@ -202,11 +205,23 @@ static bool crypto_matches(const struct nlattr *nest, const struct kflow_crypto 
 	    list.count[0] != c->nssrc)
 		return false;
 	mnl_attr_for_each_nested(e, w.tb[SRTPRELAY_A_CRYPTO_SSRCS]) {
-		if (!is_nested(e) || walk_nest(e, &entry) != MNL_CB_OK || entry.n != 2 ||
+		const struct kflow_ssrc *s = &c->ssrc[i];
+		unsigned int n = 2 + !!(s->has & KFLOW_SSRC_HAS_SEQ) +
+				 !!(s->has & KFLOW_SSRC_HAS_RTCP_INDEX);
+
+		if (!is_nested(e) || walk_nest(e, &entry) != MNL_CB_OK || entry.n != n ||
 		    mnl_attr_get_payload_len(entry.tb[SRTPRELAY_A_SSRC_ID]) != 4 ||
 		    mnl_attr_get_u32(entry.tb[SRTPRELAY_A_SSRC_ID]) != c->ssrc[i].id ||
 		    mnl_attr_get_payload_len(entry.tb[SRTPRELAY_A_SSRC_ROC]) != 4 ||
 		    mnl_attr_get_u32(entry.tb[SRTPRELAY_A_SSRC_ROC]) != c->ssrc[i].roc)
+			return false;
+		if ((s->has & KFLOW_SSRC_HAS_SEQ) &&
+		    (mnl_attr_get_payload_len(entry.tb[SRTPRELAY_A_SSRC_SEQ]) != 2 ||
+		     mnl_attr_get_u16(entry.tb[SRTPRELAY_A_SSRC_SEQ]) != s->seq))
+			return false;
+		if ((s->has & KFLOW_SSRC_HAS_RTCP_INDEX) &&
+		    (mnl_attr_get_payload_len(entry.tb[SRTPRELAY_A_SSRC_RTCP_INDEX]) != 4 ||
+		     mnl_attr_get_u32(entry.tb[SRTPRELAY_A_SSRC_RTCP_INDEX]) != s->rtcp_index))
 			return false;
 		i++;
 	}

@@ -435,6 +435,77 @@ static void roc_from_outside(void)
 	pair_free(&p);
 }
 
+/*
+ * A stream handed from one context to another (userspace to the kernel and back): the new
+ * one takes the ROC, refuses what the old one took (a replay across the hand-over), accepts
+ * what follows; an outbound one continues the SRTCP index; stale state never moves back.
+ */
+static void hand_over_state(void)
+{
+	struct pair p, q;	/* p.rx: the context before, q.rx / q.tx: after */
+	struct srtp_stream_state s = { 0 };
+	uint8_t b[128], kept[3][128];
+	uint32_t len, kept_len[3];
+	int i;
+
+	CHECK(pair_init(&p, SRTP_AES_CM_128_HMAC_SHA1_80, 0, 0) == 0);
+	CHECK(pair_init(&q, SRTP_AES_CM_128_HMAC_SHA1_80, 0, 0) == 0);
+	for (uint32_t n = 65500; n < 65536 + 40; n++) {	/* across a ROC change */
+		len = rtp(b, (uint16_t)n, 9, 20);
+		CHECK_EQ(srtp_rtp_protect(&p.tx, b, &len, sizeof(b)), 0);
+		if (n >= 65536 + 37) {	/* three an attacker kept */
+			memcpy(kept[n - 65536 - 37], b, len);
+			kept_len[n - 65536 - 37] = len;
+		}
+		CHECK_EQ(srtp_rtp_unprotect(&p.rx, b, &len), 0);
+	}
+	for (int k = 0; k < 2; k++) {	/* and two SRTCP */
+		len = rtcp(b, 9);
+		CHECK_EQ(srtp_rtcp_protect(&p.tx, b, &len, sizeof(b)), 0);
+		CHECK_EQ(srtp_rtcp_unprotect(&p.rx, b, &len), 0);
+	}
+	i = srtp_stream_find(&p.rx, 9);
+	CHECK(i >= 0);
+	s.rtp_index = p.rxs[i].rtp.top;
+	s.rtcp_index = (uint32_t)p.rxs[i].rtcp.top;
+	s.has_rtp = s.has_rtcp = true;
+	CHECK_EQ(s.rtp_index, 1ull << 16 | 39);
+	CHECK(srtp_stream_advance(&q.rx, 9, &s) >= 0);
+	for (int k = 0; k < 3; k++) {
+		len = kept_len[k];
+		CHECK_EQ(srtp_rtp_unprotect(&q.rx, kept[k], &len), -SRTP_ERR_REPLAY);
+	}
+	len = rtp(b, 40, 9, 20);
+	CHECK_EQ(srtp_rtp_protect(&p.tx, b, &len, sizeof(b)), 0);
+	CHECK_EQ(srtp_rtp_unprotect(&q.rx, b, &len), 0);	/* ROC 1 carried over */
+	/* A packet reordered just above the old top and below the new one still passes. */
+	len = rtp(b, 42, 9, 20);
+	CHECK_EQ(srtp_rtp_protect(&p.tx, b, &len, sizeof(b)), 0);
+	CHECK_EQ(srtp_rtp_unprotect(&q.rx, b, &len), 0);
+	len = rtp(b, 41, 9, 20);
+	CHECK_EQ(srtp_rtp_protect(&p.tx, b, &len, sizeof(b)), 0);
+	CHECK_EQ(srtp_rtp_unprotect(&q.rx, b, &len), 0);
+	/* Stale state (the old context's, again) does not move it back. */
+	CHECK(srtp_stream_advance(&q.rx, 9, &s) >= 0);
+	i = srtp_stream_find(&q.rx, 9);
+	CHECK_EQ(q.rxs[i].rtp.top, 1ull << 16 | 42);
+	/* Outbound: the SRTCP index goes on from the old sender's, so p.rx (which saw 1 and 2)
+	 * takes the new sender's next one. */
+	i = srtp_stream_find(&p.tx, 9);
+	s.rtp_index = p.txs[i].rtp.top;
+	s.rtcp_index = p.txs[i].rtcp_tx_index;
+	CHECK_EQ(s.rtcp_index, 2);
+	CHECK(srtp_stream_advance(&q.tx, 9, &s) >= 0);
+	len = rtcp(b, 9);
+	CHECK_EQ(srtp_rtcp_protect(&q.tx, b, &len, sizeof(b)), 0);
+	CHECK_EQ(srtp_rtcp_unprotect(&p.rx, b, &len), 0);
+	len = rtp(b, 43, 9, 20);
+	CHECK_EQ(srtp_rtp_protect(&q.tx, b, &len, sizeof(b)), 0);
+	CHECK_EQ(srtp_rtp_unprotect(&p.rx, b, &len), 0);	/* the sender's ROC carried too */
+	pair_free(&p);
+	pair_free(&q);
+}
+
 /* Carrying the streams array into a re-keyed context keeps the ROC. */
 static void rekey_keeps_roc(void)
 {
@@ -592,6 +663,7 @@ static const struct check_case cases[] = {
 	CASE(index_estimation),
 	CASE(replay_window_edges),
 	CASE(roc_from_outside),
+	CASE(hand_over_state),
 	CASE(rekey_keeps_roc),
 	CASE(key_derivation_rate),
 	CASE(job_split_matches),

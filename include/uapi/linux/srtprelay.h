@@ -65,6 +65,9 @@
  *        0: NLA_NESTED
  *            SRTPRELAY_A_SSRC_ID: NLA_U32, the SSRC, required
  *            SRTPRELAY_A_SSRC_ROC: NLA_U32, its rollover counter
+ *            SRTPRELAY_A_SSRC_SEQ: NLA_U16, the highest sequence number taken elsewhere
+ *            SRTPRELAY_A_SSRC_RTCP_INDEX: NLA_U32 up to 0x7fffffff, the highest SRTCP index
+ *                                         received (decrypt) or sent (encrypt) elsewhere
  *
  * Session keys are derived in the kernel with the suite's key derivation (RFC 3711 4.3,
  * RFC 6188, RFC 7714); a key derivation rate other than 0 is not supported (the daemon relays
@@ -72,9 +75,15 @@
  * appear in replies.
  *
  * When a flow is replaced, each crypto context keeps the per-SSRC state (ROC, replay window,
- * SRTCP index) of the context it replaces, so a re-key does not lose the ROC; SSRCs listed in
- * SRTPRELAY_A_CRYPTO_SSRCS are set to the ROC given (a stream another relay carried before).
- * SRTPRELAY_SET_F_RESET_STATE starts from empty state instead.
+ * SRTCP index) of the context it replaces, so a re-key does not lose the ROC.
+ * SRTPRELAY_SET_F_RESET_STATE starts from empty state instead. SSRCs listed in
+ * SRTPRELAY_A_CRYPTO_SSRCS carry a stream's state from wherever it was relayed before (the
+ * daemon handing a stream over): with SRTPRELAY_A_SSRC_SEQ the stream's highest index becomes
+ * ROC << 16 | SEQ and every index at or below it counts as received (no packet relayed before
+ * can be replayed; one reordered across the hand-over is dropped as a replay); with
+ * SRTPRELAY_A_SSRC_RTCP_INDEX the same for SRTCP, and an encrypt context's next SRTCP index
+ * follows it. Either only moves a stream forward: where the replaced flow's state is ahead, it
+ * stays. A ROC alone presets a stream that has seen no packet of that ROC or a later one.
  *
  * SRTPRELAY_CMD_DEL_FLOW
  * ----------------------
