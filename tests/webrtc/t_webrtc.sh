@@ -4,7 +4,7 @@
 # server and as client, bundlePolicy balanced and max-bundle, AES-CM and GCM; audio both
 # ways for 10 s, and none of the phone's audio on the browser's wire in clear.
 # Needs root (netns, veth) and Debian's chromium; skipped without them.
-# part-timeout: 240
+# part-timeout: 330
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
@@ -39,7 +39,7 @@ cleanup() {
 	return 0
 }
 trap cleanup EXIT
-timeout -k 5 200 python3 tests/webrtc/webrtc_test.py "$@" &
+timeout -k 5 300 python3 tests/webrtc/webrtc_test.py "$@" &
 driver=$!
 trap 'kill -TERM $driver 2>/dev/null; wait $driver; exit 1' INT TERM
 wait $driver

@@ -57,14 +57,21 @@ CHROMIUM_NOISE = ("ALSA lib", "alsa_util", "dbus/", "Fontconfig", "unexpected op
 # name them differently; Chrome has used both the IANA DTLS-SRTP and the SDES names.
 GCM = (("SRTP_AEAD_AES_256_GCM", "AEAD_AES_256_GCM"), "SRTP_AEAD_AES_256_GCM")
 AES_CM = (("SRTP_AES128_CM_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_80"), "SRTP_AES128_CM_SHA1_80")
-# Every run's browser also offers a recvonly video m-line (VP8 only), which the phone rejects
-# as a SIP phone without video does: with two m-lines the bundle policy shows in the offer.
+# The audio-only runs' browser also offers a recvonly video m-line (VP8 only), which the phone
+# rejects as a SIP phone without video does: with two m-lines the bundle policy shows in the
+# offer. In the "send" runs the browser sends its fake camera's VP8 too and the phone (two
+# ports, no BUNDLE) accepts it and sends it back: the relay carries audio and video on one
+# bundled port toward the browser and demultiplexes them (daemon/bundle.c).
 RUNS = [  # (name, ng answer's DTLS flag, bundlePolicy, video, cipher names)
     ("server_balanced_gcm", "passive", "balanced", "vp8", GCM),
     ("server_max-bundle_gcm", "passive", "max-bundle", "vp8", GCM),
     ("client_balanced_aescm", "active", "balanced", "vp8", AES_CM),
     ("client_max-bundle_aescm", "active", "max-bundle", "vp8", AES_CM),
+    ("server_max-bundle_gcm_video", "passive", "max-bundle", "send", GCM),
+    ("client_balanced_aescm_video", "active", "balanced", "send", AES_CM),
 ]
+MIN_VIDEO_PACKETS = 100  # VP8 packets at the phone in WINDOW (the fake camera sends 30 fps)
+MIN_FRAMES = 60          # frames the browser decodes of the video that came back
 # Run only when named: Chrome's video m= section with every codec it has (~170 a= lines).
 EXTRA_RUNS = [("server_balanced_gcm_allvideo", "passive", "balanced", "all", GCM)]
 OFFER_FLAGS = {"transport-protocol": "RTP/AVP", "ICE": "remove", "DTLS": "off",
@@ -160,39 +167,59 @@ def rtp_payload(pkt):
     return pt, pkt[off:end]
 
 
+def port_pair(addr):
+    """(RTP socket, RTCP socket, RTP port) bound to a free even/odd pair on addr."""
+    for _ in range(20):
+        port = random.randrange(20000, 60000) & ~1
+        s = c = None
+        try:
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.bind((addr, port))
+            c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            c.bind((addr, port + 1))
+            s.settimeout(0.1)
+            c.settimeout(0.1)
+            return s, c, port
+        except OSError:
+            for sock in (s, c):
+                if sock:
+                    sock.close()
+    raise RuntimeError("no free port pair for the endpoint")
+
+
 class Endpoint:
     """A SIP phone's media: PCMU on an RTP socket (RTCP on the next port), 20 ms packets to
-    the relay from the moment it knows where, and a log of what comes back."""
+    the relay from the moment it knows where, and a log of what comes back. With video, it
+    accepts the browser's VP8 on a second port pair and sends it back as its own stream (its
+    SSRC), passing the browser's picture-loss reports back too, so the browser decodes
+    video that crossed the relay both ways."""
 
-    def __init__(self, addr):
+    def __init__(self, addr, video=False):
         self.addr = addr
-        self.s = self.c = None
-        for _ in range(20):
-            port = random.randrange(20000, 60000) & ~1
+        self.s, self.c, self.port = port_pair(addr)
+        self.video = video
+        self.vs = self.vc = None
+        if video:
             try:
-                self.s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-                self.s.bind((addr, port))
-                self.c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-                self.c.bind((addr, port + 1))
-                break
-            except OSError:
-                for sock in (self.s, self.c):
-                    if sock:
-                        sock.close()
-                self.s = self.c = None
-        if not self.s:
-            raise RuntimeError("no free port pair for the endpoint")
-        self.port = port
-        self.s.settimeout(0.1)
-        self.c.settimeout(0.1)
+                self.vs, self.vc, self.vport = port_pair(addr)
+            except RuntimeError:
+                self.s.close()
+                self.c.close()
+                raise
         self.to = None                 # the relay's SIP-side (addr, port)
+        self.vto = None                # the same for video
+        self.vgot = []                 # (time, pt, payload length, source) of video
+        self.vssrc, self.browser_vssrc = random.getrandbits(32), None
+        self.vpt = None
+        self.vrtcp = 0                 # feedback messages passed back
         self.got = []                  # (time, pt, payload length, source)
         self.bad = 0                   # datagrams that are not RTP
         self.rtcp = 0
         self.sent = 0
         self.stopping = threading.Event()
         self.threads = [threading.Thread(target=f, daemon=True)
-                        for f in (self.receive, self.receive_rtcp, self.send)]
+                        for f in (self.receive, self.receive_rtcp, self.send) +
+                        ((self.echo_video, self.echo_feedback) if video else ())]
         for t in self.threads:
             t.start()
 
@@ -200,13 +227,65 @@ class Endpoint:
         """The answer to the relay's offer: PCMU audio, anything else rejected."""
         out = ("v=0\r\no=- 7 7 IN IP4 {a}\r\ns=plain endpoint\r\nc=IN IP4 {a}\r\n"
                "t=0 0\r\n").format(a=self.addr)
+        vp8 = [l.split(":")[1].split()[0] for l in offer.splitlines()
+               if l.startswith("a=rtpmap:") and " VP8/90000" in l]
         for m in [l.split() for l in offer.splitlines() if l.startswith("m=")]:
             if m[0] == "m=audio":
                 out += ("m=audio %d RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=ptime:20\r\n"
                         "a=sendrecv\r\n" % self.port)
+            elif m[0] == "m=video" and self.video and vp8 and self.vpt is None:
+                self.vpt = int(vp8[0])
+                out += ("m=video %d RTP/AVP {p}\r\na=rtpmap:{p} VP8/90000\r\n"
+                        "a=rtcp-fb:{p} nack pli\r\na=sendrecv\r\n" % self.vport).format(p=vp8[0])
             else:
                 out += "%s 0 %s %s\r\n" % (m[0], m[2], m[3])
         return out
+
+    def echo_video(self):
+        """The browser's video back to it as ours: same packets, our SSRC."""
+        while not self.stopping.is_set():
+            try:
+                data, src = self.vs.recvfrom(4096)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            r = rtp_payload(data)
+            if not r:
+                self.bad += 1
+                continue
+            self.vgot.append((time.monotonic(), r[0], len(r[1]), src))
+            self.browser_vssrc = struct.unpack("!I", data[8:12])[0]
+            if self.vto:
+                try:
+                    self.vs.sendto(data[:8] + struct.pack("!I", self.vssrc) + data[12:],
+                                   self.vto)
+                except OSError:
+                    pass
+
+    def echo_feedback(self):
+        """The browser's PLI/FIR/NACK about our stream are about its own: sent back to it
+        with the SSRCs swapped, so a lost key frame is asked for again."""
+        while not self.stopping.is_set():
+            try:
+                data, _ = self.vc.recvfrom(4096)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            out, off = b"", 0
+            while off + 12 <= len(data):
+                n = (struct.unpack("!H", data[off + 2:off + 4])[0] + 1) * 4
+                pkt = data[off:off + n]
+                if pkt[1] in (205, 206) and len(pkt) == n and self.browser_vssrc is not None:
+                    out += pkt[:4] + struct.pack("!II", self.vssrc, self.browser_vssrc) + pkt[12:]
+                off += n
+            if out and self.vto:
+                try:
+                    self.vc.sendto(out, (self.vto[0], self.vto[1] + 1))
+                    self.vrtcp += 1
+                except OSError:
+                    pass
 
     def receive(self):
         while not self.stopping.is_set():
@@ -251,8 +330,9 @@ class Endpoint:
         self.stopping.set()
         for t in self.threads:
             t.join(2)
-        self.s.close()
-        self.c.close()
+        for sock in (self.s, self.c, self.vs, self.vc):
+            if sock:
+                sock.close()
 
 
 # ---------------------------------------------------------------- the web server
@@ -291,7 +371,9 @@ class Run:
             raise RuntimeError("ng answer: %r" % (r,))
         self.warnings += [r["warning"]] if "warning" in r else []
         self.answer_out = r["sdp"]
-        self.endpoint.to = sdp_audio_dest(self.offer_out)
+        self.endpoint.to = sdp_dest(self.offer_out)
+        if self.endpoint.video:
+            self.endpoint.vto = sdp_dest(self.offer_out, "video")
         return self.answer_out
 
 
@@ -311,9 +393,9 @@ def sdp_sections(text):
     return out
 
 
-def sdp_audio_dest(text):
-    """(address, port) of the first audio m= section."""
-    m, info = next(s for s in sdp_sections(text) if s[0].startswith("m=audio "))
+def sdp_dest(text, kind="audio"):
+    """(address, port) of the first m= section of a kind."""
+    m, info = next(s for s in sdp_sections(text) if s[0].startswith("m=%s " % kind))
     return info["c"], int(m.split()[1])
 
 
@@ -546,6 +628,8 @@ def evaluate(run, t0):
             run.bundle == "balanced"):
         fails.append("browser: the offer's video section has %d candidates with bundlePolicy %s"
                      % (secs[1][1]["candidates"], run.bundle))
+    if run.video == "send":
+        fails += evaluate_video(run, t0)
     if run.wire:
         fails += run.wire.leaks()
         n = run.wire.count("RTP")
@@ -560,6 +644,41 @@ def evaluate(run, t0):
     if not any(run.cipher[1] in l and "we are " + ours in l for l in said):
         fails.append("srtprelayd: no DTLS-SRTP %s as %s in its log (%s)" % (
             run.cipher[1], ours, said))
+    return fails
+
+
+def video_frames_at(run, t):
+    n = 0
+    for when, s in run.stats:
+        if when <= t:
+            n = (s.get("inboundVideo") or {}).get("framesDecoded", n)
+    return n
+
+
+def evaluate_video(run, t0):
+    """Audio and video on one bundled transport: the answer says so, the phone gets the
+    browser's VP8 on its video port, and the browser decodes what the phone sent back."""
+    fails, ep = [], run.endpoint
+    secs = sdp_sections(run.answer_out or "")
+    ports = {int(m.split()[1]) for m, _ in secs}
+    group = [l for l in (run.answer_out or "").splitlines() if l.startswith("a=group:BUNDLE")]
+    if len(secs) != 2 or len(ports) != 1 or group != ["a=group:BUNDLE 0 1"]:
+        fails.append("relay: the answer does not bundle audio and video on one port: %s, "
+                     "ports %s" % (group, sorted(ports)))
+    vwin = [g for g in ep.vgot if t0 <= g[0] < t0 + WINDOW and g[1] == ep.vpt]
+    if len(vwin) < MIN_VIDEO_PACKETS:
+        fails.append("endpoint: %d VP8 packets (pt %s) in %ds, want >= %d" % (
+            len(vwin), ep.vpt, WINDOW, MIN_VIDEO_PACKETS))
+    if {g[3] for g in vwin} - {ep.vto}:
+        fails.append("endpoint: video from %s, expected only from the relay's %s" % (
+            {g[3] for g in vwin}, ep.vto))
+    frames = video_frames_at(run, t0 + WINDOW + 1) - video_frames_at(run, t0)
+    if frames < MIN_FRAMES:
+        fails.append("browser: decoded %d frames of the returned video in %ds, want >= %d "
+                     "(%s)" % (frames, WINDOW, MIN_FRAMES, last_stats(run).get("inboundVideo")))
+    transports = last_stats(run).get("transports", [])
+    if len(transports) != 1:
+        fails.append("browser: %d transports, want the one bundled" % len(transports))
     return fails
 
 
@@ -588,7 +707,7 @@ def one_run(spec, host, port, quiet):
     relay = endpoint = browser = run = None
     try:
         relay = Relay(host + "1")
-        endpoint = Endpoint(host + "1")
+        endpoint = Endpoint(host + "1", video == "send")
         run = Run(name, dtls, bundle, video, cipher, relay, endpoint)
         run.wire = Wire(VETH_HOST, host + "1", host + "2")
         Handler.run = run
@@ -641,6 +760,9 @@ def report(name, run, fails, tail, log, quiet):
                    (s.get("outbound") or {}).get("packetsSent"), tr.get("srtpCipher"),
                    tr.get("dtlsCipher"), tr.get("dtlsRole"), pair.get("local"),
                    pair.get("remote")))
+    if ep and ep.video:
+        summary += "; video: endpoint got %d, passed back %d feedback, browser %s" % (
+            len(ep.vgot), ep.vrtcp, s.get("inboundVideo"))
     if not fails:
         print("PASS webrtc.%s (%s)" % (name, summary))
     else:
