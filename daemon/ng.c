@@ -71,12 +71,14 @@ static void put_stats(struct strbuf *sb, const struct stream_stats *st)
 static void put_stream(struct strbuf *sb, const struct media_side *m, unsigned int comp)
 {
 	struct stream_stats st;
-	const struct peer *p = &m->peer[m->rtcp_mux ? COMP_RTP : comp];
+	const struct media_side *t = side_transport(m);	/* a bundle's media: its port */
+	const struct peer *p = &t->peer[t->rtcp_mux ? COMP_RTP : comp];
+	const struct msock *s = t->sock[t->rtcp_mux ? COMP_RTP : comp];
 
 	be_dict(sb);
 	be_kstr(sb, "component", comp == COMP_RTP ? "1" : "2");
-	if (m->sock[comp])
-		be_kint(sb, "local port", m->sock[comp]->port);
+	if (s)
+		be_kint(sb, "local port", s->port);
 	put_endpoint(sb, "endpoint", p->confirmed || p->learned.ss_family ? &p->learned : &p->sdp);
 	put_endpoint(sb, "advertised endpoint", &p->sdp);
 	be_kstr(sb, "mode", m->kernel ? "kernel" : "userspace");
@@ -118,6 +120,10 @@ static void put_media(struct strbuf *sb, const struct media_side *m)
 		be_str(sb, "rejected");
 	if (m->strict_source)
 		be_str(sb, "strict source");
+	if (m->bundle || m->n_bundled)
+		be_str(sb, "BUNDLE");
+	if (side_transport(m)->consent_lost)
+		be_str(sb, "ICE consent expired");
 	be_end(sb);
 	be_str(sb, "streams");
 	be_list(sb);

@@ -563,6 +563,8 @@ def t_ice_consent(build):
         q = ok(d.ng.call("query", call_id=cid))
         lost = q["totals"]["RTP"]["drops"]["no_consent"]
         check(lost == 40 - len(quiet), "no_consent drops %d, want %d" % (lost, 40 - len(quiet)))
+        flags = q["tags"]["ft"]["medias"][0]["flags"]
+        check("ICE consent expired" in flags, "flags of the browser's media: %s" % flags)
         got, _ = checks_and_media(1.5, seq + 5)
         check(len(got) >= 10, "after checks resumed: %d packets at A" % len(got))
     finally:
