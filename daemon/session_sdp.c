@@ -182,21 +182,41 @@ static void crypto_lines(const struct media_side *y, unsigned int i, struct sdp_
 
 /*
  * a=mid for media i toward y: in an answer the offerer's own (whatever the other side's SDP
- * had goes), in an offer with generate-mid its index when the SDP has none.
+ * had goes), in an offer toward a bundle y's own, else with generate-mid its index when the
+ * SDP has none. Returns the mid y is given (also one the SDP had and keeps), or NULL.
  */
-static void mid_line(const struct ng_req *req, const struct sdp *in, const struct media_side *y,
-		     bool answer, unsigned int i, struct sdp_media_rw *mr)
+static const char *mid_line(const struct ng_req *req, const struct sdp *in,
+			    const struct media_side *y, bool answer, unsigned int i,
+			    struct sdp_media_rw *mr)
 {
+	const struct sdp_str had = in->media[i].sec.mid;
+
 	if ((answer || side_transport(y)->n_bundled) && y->mid[0]) {
 		mr->drop |= SDP_DROP_MID;
 		snprintf(job.mid[i], sizeof(job.mid[i]), "mid:%s", y->mid);
-	} else if (!answer && req->generate_mid && !in->media[i].sec.mid.s) {
+	} else if (answer) {
+		mr->drop |= SDP_DROP_MID;	/* the offerer gave none: an answer has none */
+		return NULL;
+	} else if (!answer && req->generate_mid && !had.s) {
 		snprintf(job.mid[i], sizeof(job.mid[i]), "mid:%u", i);
 	} else {
-		return;
+		if (!had.s || !had.len || had.len >= sizeof(job.mid[i]) - 4 ||
+		    memchr(had.s, ' ', had.len))
+			return NULL;
+		snprintf(job.mid[i], sizeof(job.mid[i]), "mid:%.*s", (int)had.len, had.s);
+		return job.mid[i] + 4;	/* the SDP's own line stays */
 	}
 	job.add[i][mr->n_add++] = job.mid[i];
 	mr->add = job.add[i];
+	return job.mid[i] + 4;
+}
+
+/* Adds mid to the a=group:BUNDLE line being built. */
+static void group_add(size_t *glen, const char *mid)
+{
+	if (*glen + strlen(mid) + 2 < sizeof(job.group))
+		*glen += (size_t)snprintf(job.group + *glen, sizeof(job.group) - *glen, "%s%s",
+					  *glen ? " " : "group:BUNDLE ", mid);
 }
 
 /* DTLS-SRTP toward y (a transport owner): our certificate's fingerprint and our role. */
@@ -239,6 +259,7 @@ int session_sdp_write(const struct ng_req *req, const struct sdp *in, struct leg
 	for (unsigned int i = 0; i < in->n_media; i++) {
 		struct media_side *y = to->media[i], *t = y ? side_transport(y) : NULL;
 		struct sdp_media_rw *mr = &rw->media[i];
+		const char *mid;
 		uint16_t port;
 
 		if (!y || !y->sock[COMP_RTP] || in->media[i].port == 0) {
@@ -257,14 +278,16 @@ int session_sdp_write(const struct ng_req *req, const struct sdp *in, struct leg
 		mr->proto = y->proto;
 		mr->conn_addr = job.media_addr[i];
 		mr->conn_family = t->advertised.ss_family;
-		mid_line(req, in, y, answer, i, mr);
-		/* The group: the bundle's media, or in an answer without one, the first media
-		 * of the offerer's group alone (RFC 8843 lets the answerer move the others out:
-		 * they keep their own port, ICE and DTLS). */
-		if (y->mid[0] && (owner ? t == owner : answer && y->bundled && !glen) &&
-		    glen + strlen(y->mid) + 2 < sizeof(job.group))
-			glen += (size_t)snprintf(job.group + glen, sizeof(job.group) - glen, "%s%s",
-						 glen ? " " : "group:BUNDLE ", y->mid);
+		mid = mid_line(req, in, y, answer, i, mr);
+		/* The group: the bundle's media; in an answer without one, the first media of
+		 * the offerer's group alone (RFC 8843 lets the answerer move the others out: they
+		 * keep their own port, ICE and DTLS); in an offer to a WebRTC endpoint (DTLS and
+		 * rtcp-mux), every media with a mid, each on its own port, for the answer to
+		 * bundle (a max-bundle browser refuses an offer without a group). */
+		if (owner ? t == owner && y->mid[0] :
+		    answer ? y->bundled && y->mid[0] && !glen :
+		    mid && !y->raw && y->dtls.on && y->mux_sdp)
+			group_add(&glen, owner || answer ? y->mid : mid);
 		if (y->raw)
 			continue;
 		mr->rtcp = SDP_RTCP_SET;
@@ -291,11 +314,12 @@ int session_sdp_write(const struct ng_req *req, const struct sdp *in, struct leg
 	}
 	rw->session_drop = SDP_DROP_ICE | SDP_DROP_DTLS;
 	rw->session_add = job.session_add;
-	if (glen) {
-		/* the bundle, of the media accepted */
+	/* An answer has only our group (the other side's was for its own offerer); an offer
+	 * ours instead of the other side's, when we make one. */
+	if (answer || glen)
 		rw->session_drop |= SDP_DROP_GROUP;
+	if (glen)
 		job.session_add[rw->n_session_add++] = job.group;
-	}
 	if (ice)
 		job.session_add[rw->n_session_add++] = "ice-lite";
 	ret = sdp_write(in, rw, out, err, errlen);

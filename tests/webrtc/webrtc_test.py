@@ -17,7 +17,10 @@ with the SRTP cipher that run's roles lead to, and none of the endpoint's audio 
 veth in clear (read off the wire: before DTLS is done the relay must drop, not forward).
 Prints PASS/FAIL per run (-v: SDP, events, logs of passing runs too; a run's name as an
 argument runs only that one); every process, the namespace and the veth are gone at the
-end, whatever happened."""
+end, whatever happened.
+
+The runs named answer_* go the other way: the phone calls the browser (the relay offers
+UDP/TLS/RTP/SAVPF with generate-mid and a BUNDLE group, actpass; the browser answers)."""
 import http.server
 import json
 import math
@@ -69,6 +72,10 @@ RUNS = [  # (name, ng answer's DTLS flag, bundlePolicy, video, cipher names)
     ("client_max-bundle_aescm", "active", "max-bundle", "vp8", AES_CM),
     ("server_max-bundle_gcm_video", "passive", "max-bundle", "send", GCM),
     ("client_balanced_aescm_video", "active", "balanced", "send", AES_CM),
+    # The phone calls the browser (the relay offers actpass, Chrome answers active: the relay
+    # is the DTLS server), with max-bundle: the relay's offer must carry a BUNDLE group.
+    ("answer_max-bundle_gcm", "passive", "max-bundle", "", GCM, "answer"),
+    ("answer_max-bundle_gcm_video", "passive", "max-bundle", "send", GCM, "answer"),
 ]
 MIN_VIDEO_PACKETS = 100  # VP8 packets at the phone in WINDOW (the fake camera sends 30 fps)
 MIN_FRAMES = 60          # frames the browser decodes of the video that came back
@@ -78,6 +85,12 @@ OFFER_FLAGS = {"transport-protocol": "RTP/AVP", "ICE": "remove", "DTLS": "off",
                "SDES": ["off"], "rtcp-mux": ["demux"], "replace": ["origin", "session-connection"]}
 ANSWER_FLAGS = {"transport-protocol": "UDP/TLS/RTP/SAVPF", "ICE": "force", "SDES": ["off"],
                 "replace": ["origin", "session-connection"]}
+# the other way round: the phone offers, the browser answers
+OFFER_TO_BROWSER = {"transport-protocol": "UDP/TLS/RTP/SAVPF", "ICE": "force", "SDES": ["off"],
+                    "rtcp-mux": ["offer"], "flags": ["generate-mid"],
+                    "replace": ["origin", "session-connection"]}
+ANSWER_FROM_BROWSER = {"transport-protocol": "RTP/AVP", "ICE": "remove", "DTLS": "off",
+                       "rtcp-mux": ["demux"], "replace": ["origin", "session-connection"]}
 
 
 def sh(*cmd, check=True, timeout=20):
@@ -241,6 +254,17 @@ class Endpoint:
                 out += "%s 0 %s %s\r\n" % (m[0], m[2], m[3])
         return out
 
+    def offer_sdp(self):
+        """The phone's offer: PCMU, and VP8 video when it has video."""
+        out = ("v=0\r\no=- 8 8 IN IP4 {a}\r\ns=plain endpoint\r\nc=IN IP4 {a}\r\nt=0 0\r\n"
+               "m=audio {p} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=ptime:20\r\na=sendrecv\r\n"
+               ).format(a=self.addr, p=self.port)
+        if self.video:
+            self.vpt = 96
+            out += ("m=video %d RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\n"
+                    "a=rtcp-fb:96 nack pli\r\na=sendrecv\r\n" % self.vport)
+        return out
+
     def echo_video(self):
         """The browser's video back to it as ours: same packets, our SSRC."""
         while not self.stopping.is_set():
@@ -340,9 +364,9 @@ class Endpoint:
 class Run:
     """One call: what the page sent and what the relay said."""
 
-    def __init__(self, name, dtls, bundle, video, cipher, relay, endpoint):
+    def __init__(self, name, dtls, bundle, video, cipher, relay, endpoint, role="offer"):
         self.name, self.dtls, self.bundle, self.cipher = name, dtls, bundle, cipher
-        self.video = video
+        self.video, self.role = video, role
         self.relay, self.endpoint = relay, endpoint
         self.cid = "wrtc-%s-%s" % (ID, name)
         self.events = []               # (time, kind, text) from the page
@@ -375,6 +399,28 @@ class Run:
         if self.endpoint.video:
             self.endpoint.vto = sdp_dest(self.offer_out, "video")
         return self.answer_out
+
+    def phone_offer(self):
+        """The phone's offer through the relay: what the browser is to answer."""
+        r = self.relay.call("offer", call_id=self.cid, from_tag="phone",
+                            sdp=self.endpoint.offer_sdp(), **OFFER_TO_BROWSER)
+        if r.get("result") != "ok":
+            raise RuntimeError("ng offer: %r" % (r,))
+        self.warnings += [r["warning"]] if "warning" in r else []
+        self.offer_out = r["sdp"]
+        return self.offer_out
+
+    def on_answer(self, sdp):
+        self.answer = sdp
+        r = self.relay.call("answer", call_id=self.cid, from_tag="phone", to_tag="browser",
+                            sdp=sdp, **ANSWER_FROM_BROWSER)
+        if r.get("result") != "ok":
+            raise RuntimeError("ng answer: %r" % (r,))
+        self.warnings += [r["warning"]] if "warning" in r else []
+        self.answer_out = r["sdp"]
+        self.endpoint.to = sdp_dest(self.answer_out)
+        if self.endpoint.video:
+            self.endpoint.vto = sdp_dest(self.answer_out, "video")
 
 
 def sdp_sections(text):
@@ -433,9 +479,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.reply(200, {"stop": True})       # a page from an earlier run
             return
         now = time.monotonic()
-        if self.path == "/offer":
+        if self.path in ("/offer", "/call", "/answer"):
             try:
-                self.reply(200, {"sdp": run.on_offer(body["sdp"])})
+                if self.path == "/offer":
+                    self.reply(200, {"sdp": run.on_offer(body["sdp"])})
+                elif self.path == "/call":
+                    self.reply(200, {"sdp": run.phone_offer()})
+                else:
+                    run.on_answer(body["sdp"])
+                    self.reply(200, {})
             except Exception as e:      # the page reports it back, and so does the run
                 run.events.append((now, "error", "driver: %s" % e))
                 self.reply(200, {"error": str(e)})
@@ -659,12 +711,16 @@ def evaluate_video(run, t0):
     """Audio and video on one bundled transport: the answer says so, the phone gets the
     browser's VP8 on its video port, and the browser decodes what the phone sent back."""
     fails, ep = [], run.endpoint
-    secs = sdp_sections(run.answer_out or "")
+    # the SDP the browser got, and its BUNDLE: one port in the relay's answer; in the relay's
+    # offer one port each, grouped (the browser's answer then bundles them)
+    to_browser = run.answer_out if run.role == "offer" else run.offer_out
+    secs = sdp_sections(to_browser or "")
     ports = {int(m.split()[1]) for m, _ in secs}
-    group = [l for l in (run.answer_out or "").splitlines() if l.startswith("a=group:BUNDLE")]
-    if len(secs) != 2 or len(ports) != 1 or group != ["a=group:BUNDLE 0 1"]:
-        fails.append("relay: the answer does not bundle audio and video on one port: %s, "
-                     "ports %s" % (group, sorted(ports)))
+    group = [l for l in (to_browser or "").splitlines() if l.startswith("a=group:BUNDLE")]
+    if len(secs) != 2 or len(ports) != (1 if run.role == "offer" else 2) or \
+            group != ["a=group:BUNDLE 0 1"]:
+        fails.append("relay: its %s does not bundle audio and video: %s, ports %s" % (
+            "answer" if run.role == "offer" else "offer", group, sorted(ports)))
     vwin = [g for g in ep.vgot if t0 <= g[0] < t0 + WINDOW and g[1] == ep.vpt]
     if len(vwin) < MIN_VIDEO_PACKETS:
         fails.append("endpoint: %d VP8 packets (pt %s) in %ds, want >= %d" % (
@@ -702,18 +758,19 @@ def watch(run, browser):
 
 
 def one_run(spec, host, port, quiet):
-    name, dtls, bundle, video, cipher = spec
+    name, dtls, bundle, video, cipher = spec[:5]
+    role = spec[5] if len(spec) > 5 else "offer"
     fails, tail, rc, log = [], [], None, ""
     relay = endpoint = browser = run = None
     try:
         relay = Relay(host + "1")
         endpoint = Endpoint(host + "1", video == "send")
-        run = Run(name, dtls, bundle, video, cipher, relay, endpoint)
+        run = Run(name, dtls, bundle, video, cipher, relay, endpoint, role)
         run.wire = Wire(VETH_HOST, host + "1", host + "2")
         Handler.run = run
         origin = "http://%s1:%d" % (host, port)
-        browser = Browser("%s/page.html?run=%s&bundle=%s&video=%s" % (origin, name, bundle,
-                                                                       video),
+        browser = Browser("%s/page.html?run=%s&bundle=%s&video=%s&role=%s" % (
+                              origin, name, bundle, video, role),
                           origin, life=int(CONNECT_WAIT + WINDOW + 15))
         t0 = watch(run, browser)
         run.browser_log = browser.logtail(None)
@@ -774,9 +831,13 @@ def report(name, run, fails, tail, log, quiet):
         print("    page events: " + "; ".join("%s %s" % (k, t) for _, k, t in run.events))
         if run.warnings:
             print("    ng warnings: %s" % run.warnings)
-        for title, text in (("browser's offer", run.offer),
-                            ("relay's offer to the phone", run.offer_out),
-                            ("relay's answer to the browser", run.answer_out)):
+        sdps = (("browser's offer", run.offer),
+                ("relay's offer to the phone", run.offer_out),
+                ("relay's answer to the browser", run.answer_out)) if run.role == "offer" else (
+                ("relay's offer to the browser", run.offer_out),
+                ("browser's answer", run.answer),
+                ("relay's answer to the phone", run.answer_out))
+        for title, text in sdps:
             if text:
                 print("    %s:\n%s" % (title, "\n".join("      " + l
                                                         for l in text.splitlines())))
