@@ -96,6 +96,18 @@ static void take_stats(struct media_side *m, unsigned int comp, const struct kfl
 	}
 }
 
+/*
+ * The SRTCP index an encrypting context hands over: a little ahead of its own. Packets already
+ * queued on the socket are still protected by the side handing over after the other took
+ * the stream (or just before it let go), and an index used twice under one key would repeat
+ * a keystream; a gap in SRTCP indexes costs nothing.
+ */
+#define RTCP_INDEX_MARGIN 64
+static uint32_t rtcp_index_ahead(uint32_t index)
+{
+	return index + RTCP_INDEX_MARGIN > 0x7fffffffu ? 0x7fffffffu : index + RTCP_INDEX_MARGIN;
+}
+
 /* A context's key and where its streams stand, for a flow; outbound: it encrypts. */
 static bool crypto_from(struct kflow_crypto *kc, const struct srtp_policy *pol,
 			const struct srtp_stream *st, bool outbound)
@@ -134,7 +146,8 @@ static bool crypto_from(struct kflow_crypto *kc, const struct srtp_policy *pol,
 			s->has |= KFLOW_SSRC_HAS_SEQ;
 		}
 		if (outbound ? st[i].rtcp_tx_index != 0 : (st[i].flags & SRTP_STREAM_RTCP_SEEN)) {
-			s->rtcp_index = outbound ? st[i].rtcp_tx_index : (uint32_t)st[i].rtcp.top;
+			s->rtcp_index = outbound ? rtcp_index_ahead(st[i].rtcp_tx_index) :
+						   (uint32_t)st[i].rtcp.top;
 			s->has |= KFLOW_SSRC_HAS_RTCP_INDEX;
 		}
 	}
@@ -142,13 +155,14 @@ static bool crypto_from(struct kflow_crypto *kc, const struct srtp_policy *pol,
 }
 
 /* Where the kernel left a context's streams, into userspace's (a flow handed back). */
-static void take_state(struct srtp_ctx *ctx, bool on, const struct kflow_crypto *kc)
+static void take_state(struct srtp_ctx *ctx, bool on, const struct kflow_crypto *kc,
+		       bool outbound)
 {
 	for (unsigned int i = 0; on && kc->present && i < kc->nssrc; i++) {
 		const struct kflow_ssrc *k = &kc->ssrc[i];
 		struct srtp_stream_state s = {
 			.rtp_index = (uint64_t)k->roc << 16 | k->seq,
-			.rtcp_index = k->rtcp_index,
+			.rtcp_index = outbound ? rtcp_index_ahead(k->rtcp_index) : k->rtcp_index,
 			.has_rtp = k->has & KFLOW_SSRC_HAS_SEQ,
 			.has_rtcp = k->has & KFLOW_SSRC_HAS_RTCP_INDEX,
 		};
@@ -289,9 +303,10 @@ void kernel_remove_side(struct srtprelayd *d, struct media_side *m)
 		if (!kflow_get(&k->nl, sock_addr(m, comp, &local), &f)) {
 			take_stats(m, comp, &f);
 			/* userspace goes on where the kernel was: ROCs, replay windows, SRTCP */
-			take_state(&m->in, m->in_on, &f.decrypt);
+			take_state(&m->in, m->in_on, &f.decrypt, false);
 			if (m->other)
-				take_state(&m->other->out, m->other->out_on, &f.encrypt);
+				take_state(&m->other->out, m->other->out_on, &f.encrypt,
+					   true);
 		}
 		kflow_del(&k->nl, &local);
 		flow_gone(d, m, comp);

@@ -267,18 +267,21 @@ def replayed_packets_dropped_and_counted():
 
 
 def socket_sees(payloads, bind=('10.10.1.1', 30000)):
-    """Sends raw datagrams from the caller to bind; returns what a socket there received."""
+    """Sends raw datagrams from the caller to bind; returns what a socket there received.
+    The socket waits up to a minute for the first (starting the sender's Python takes
+    seconds on the KASAN kernel under TCG), then until a second passes without one."""
     code = ('import socket, sys\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n'
-            's.bind(%r)\ns.settimeout(3)\nprint("ready", flush=True)\nn = 0\n'
+            's.bind(%r)\ns.settimeout(60)\nprint("ready", flush=True)\nn = 0\n'
             'try:\n    while True:\n        s.recv(2000)\n        n += 1\n'
+            '        s.settimeout(1)\n'
             'except socket.timeout:\n    pass\nprint(n)\n' % (bind,))
     srv = subprocess.Popen(['ip', 'netns', 'exec', 'relay', sys.executable, '-c', code],
                            stdout=subprocess.PIPE, text=True)
-    assert srv.stdout.readline().strip() == 'ready'
+    assert srv.stdout.readline().strip() == 'ready', 'the receiving socket did not start'
     send = ('import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n'
             'for p in %r:\n    s.sendto(p, %r)\n' % (payloads, bind))
     sh(sys.executable, '-c', send, ns='caller')
-    out, _ = srv.communicate(timeout=30)
+    out, _ = srv.communicate(timeout=90)
     return int(out.strip())
 
 
@@ -290,7 +293,9 @@ def stun_dtls_and_other_media_reach_the_socket():
     stun = b'\x00\x01\x00\x00\x21\x12\xa4\x42' + b'\x01' * 12
     dtls = b'\x16\xfe\xfd' + b'\x00' * 30
     rtcp = b'\x81\xc8\x00\x06' + b'\x00' * 24   # RTCP on an RTP-only flow
-    assert socket_sees([stun, dtls, rtcp]) == 3
+    seen = socket_sees([stun, dtls, rtcp])
+    assert seen == 3, '%d of STUN, DTLS and RTCP reached the socket (%s)' % (
+        seen, relay.stats(L))
     st = relay.stats(L)
     assert st[genl.A_STATS_PASSED] == 3 and st[genl.A_STATS_PACKETS] == 0, st
 
