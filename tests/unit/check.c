@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 #include "check.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netinet/in.h>
 
 int check_failed_now;
 
@@ -60,4 +62,25 @@ int check_run(const char *suite, const struct check_case *cases, size_t n, int a
 		failed += check_failed_now;
 	}
 	return failed ? 1 : 0;
+}
+
+struct sockaddr_storage check_addr(const char *ip, unsigned int port)
+{
+	struct sockaddr_storage ss;
+
+	memset(&ss, 0, sizeof(ss));
+	if (strchr(ip, ':')) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		inet_pton(AF_INET6, ip, &s6->sin6_addr);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		inet_pton(AF_INET, ip, &s4->sin_addr);
+	}
+	return ss;
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 struct check_case {
 	const char *name;
@@ -23,6 +24,8 @@ void check_hexdump(const char *label, const void *p, size_t n);
 int check_run(const char *suite, const struct check_case *cases, size_t n, int argc, char **argv);
 /* Parses hex (whitespace ignored) into out; returns the byte count or -1. */
 int check_unhex(const char *hex, unsigned char *out, size_t cap);
+/* "192.0.2.1" or "2001:db8::1" and a port as a socket address. */
+struct sockaddr_storage check_addr(const char *ip, unsigned int port);
 
 #define CHECK(cond)                                                        \
 	do {                                                               \

@@ -11,7 +11,6 @@
 #include "packet.h"
 #include "srtp_openssl.h"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 
 /* Leg 0: the browser, audio (a[0], the owner) and video (a[1]) on port 30000, at
@@ -24,17 +23,6 @@ struct fixture {
 	struct srtp_ctx br_tx, br_rx;	/* the browser's own sender and receiver */
 	struct srtp_stream br_tx_st[CALL_MAX_SSRC], br_rx_st[CALL_MAX_SSRC];
 };
-
-static struct sockaddr_storage addr(const char *ip, unsigned int port)
-{
-	struct sockaddr_storage ss = { 0 };
-	struct sockaddr_in *s = (struct sockaddr_in *)&ss;
-
-	s->sin_family = AF_INET;
-	s->sin_port = htons((uint16_t)port);
-	inet_pton(AF_INET, ip, &s->sin_addr);
-	return ss;
-}
 
 static void key(struct srtp_ctx *c, struct srtp_stream *st, struct srtp_policy *pol_out,
 		uint8_t seed)
@@ -71,12 +59,12 @@ static void setup(struct fixture *f)
 		a->bundled = true;
 		a->rtcp_mux = a->mux_sdp = true;
 		a->secure = a->dtls.on = true;
-		a->peer[COMP_RTP].sdp = a->peer[COMP_RTCP].sdp = addr("127.0.0.2", 5000);
+		a->peer[COMP_RTP].sdp = a->peer[COMP_RTCP].sdp = check_addr("127.0.0.2", 5000);
 		f->sa[i] = (struct msock){ .fd = 10 + i, .port = (uint16_t)(30000 + 2 * i),
 					   .comp = COMP_RTP, .side = a };
 		a->sock[COMP_RTP] = &f->sa[i];
-		b->peer[COMP_RTP].sdp = addr("127.0.0.3", 6000 + 2 * (unsigned int)i);
-		b->peer[COMP_RTCP].sdp = addr("127.0.0.3", 6001 + 2 * (unsigned int)i);
+		b->peer[COMP_RTP].sdp = check_addr("127.0.0.3", 6000 + 2 * (unsigned int)i);
+		b->peer[COMP_RTCP].sdp = check_addr("127.0.0.3", 6001 + 2 * (unsigned int)i);
 		for (int c = 0; c < COMP_COUNT; c++) {
 			f->sb[i][c] = (struct msock){ .fd = 20 + 2 * i + c,
 						      .port = (uint16_t)(30010 + 2 * i + c),
@@ -141,7 +129,7 @@ static uint32_t rr(uint8_t *p, uint32_t ssrc)
 static int from_browser(struct fixture *f, uint8_t *p, uint32_t len, bool rtcp, double now,
 			struct pkt_out *out)
 {
-	struct sockaddr_storage src = addr("127.0.0.2", 5000);
+	struct sockaddr_storage src = check_addr("127.0.0.2", 5000);
 
 	if (rtcp ? srtp_rtcp_protect(&f->br_tx, p, &len, 256) :
 		   srtp_rtp_protect(&f->br_tx, p, &len, 256))
@@ -152,7 +140,7 @@ static int from_browser(struct fixture *f, uint8_t *p, uint32_t len, bool rtcp, 
 static int from_phone(struct fixture *f, int media, uint8_t *p, uint32_t *len, double now,
 		      struct pkt_out *out)
 {
-	struct sockaddr_storage src = addr("127.0.0.3", 6000 + 2 * (unsigned int)media);
+	struct sockaddr_storage src = check_addr("127.0.0.3", 6000 + 2 * (unsigned int)media);
 
 	return packet_process(&f->sb[media][COMP_RTP], &src, p, len, 256, now, out);
 }
@@ -232,7 +220,7 @@ static void demultiplex(void)
 	CHECK(out.sock == &f.sb[0][COMP_RTCP]);
 	/* The source check is the transport's: the same packets from elsewhere go nowhere. */
 	{
-		struct sockaddr_storage src = addr("127.0.0.9", 5000);
+		struct sockaddr_storage src = check_addr("127.0.0.9", 5000);
 		uint32_t len = rtp(p, 96, 3, 0xb0);
 
 		CHECK_EQ(srtp_rtp_protect(&f.br_tx, p, &len, sizeof(p)), 0);

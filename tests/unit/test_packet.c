@@ -9,7 +9,6 @@
 #include "packet.h"
 #include "srtp_openssl.h"
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 
 struct fixture {
@@ -17,17 +16,6 @@ struct fixture {
 	struct media_side a, b;
 	struct msock sa[COMP_COUNT], sb[COMP_COUNT];
 };
-
-static struct sockaddr_storage addr(const char *ip, unsigned int port)
-{
-	struct sockaddr_storage ss = { 0 };
-	struct sockaddr_in *s = (struct sockaddr_in *)&ss;
-
-	s->sin_family = AF_INET;
-	s->sin_port = htons((uint16_t)port);
-	inet_pton(AF_INET, ip, &s->sin_addr);
-	return ss;
-}
 
 /* A at 127.0.0.2:5000 (rtcp 5001), B at 127.0.0.3:6000 (rtcp 6001), plain RTP. */
 static void setup(struct fixture *f)
@@ -37,10 +25,10 @@ static void setup(struct fixture *f)
 	f->b.leg = &f->call.leg[1];
 	f->a.other = &f->b;
 	f->b.other = &f->a;
-	f->a.peer[COMP_RTP].sdp = addr("127.0.0.2", 5000);
-	f->a.peer[COMP_RTCP].sdp = addr("127.0.0.2", 5001);
-	f->b.peer[COMP_RTP].sdp = addr("127.0.0.3", 6000);
-	f->b.peer[COMP_RTCP].sdp = addr("127.0.0.3", 6001);
+	f->a.peer[COMP_RTP].sdp = check_addr("127.0.0.2", 5000);
+	f->a.peer[COMP_RTCP].sdp = check_addr("127.0.0.2", 5001);
+	f->b.peer[COMP_RTP].sdp = check_addr("127.0.0.3", 6000);
+	f->b.peer[COMP_RTCP].sdp = check_addr("127.0.0.3", 6001);
 	for (int c = 0; c < COMP_COUNT; c++) {
 		f->sa[c] = (struct msock){ .fd = 10 + c, .port = (uint16_t)(30000 + c),
 					   .comp = (uint8_t)c, .side = &f->a };
@@ -81,13 +69,13 @@ static void rtp_both_ways(void)
 	uint32_t len = rtp(p, 1, 0x1234);
 
 	setup(&f);
-	CHECK_EQ(feed(&f.sa[COMP_RTP], addr("127.0.0.2", 5000), p, &len, 1, &out), 0);
+	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("127.0.0.2", 5000), p, &len, 1, &out), 0);
 	CHECK(out.sock == &f.sb[COMP_RTP]);
 	CHECK(addr_equal(&out.to, &f.b.peer[COMP_RTP].sdp));
 	CHECK_EQ(len, 172);
 	CHECK(f.a.peer[COMP_RTP].confirmed);
 	len = rtp(p, 1, 0x5678);
-	CHECK_EQ(feed(&f.sb[COMP_RTP], addr("127.0.0.3", 6000), p, &len, 1, &out), 0);
+	CHECK_EQ(feed(&f.sb[COMP_RTP], check_addr("127.0.0.3", 6000), p, &len, 1, &out), 0);
 	CHECK(out.sock == &f.sa[COMP_RTP]);
 	CHECK(addr_equal(&out.to, &f.a.peer[COMP_RTP].sdp));
 	CHECK_EQ(f.a.stats[COMP_RTP].packets, 1);
@@ -104,18 +92,18 @@ static void rtp_bleed_refused(void)
 	uint32_t len = rtp(p, 1, 1);
 
 	setup(&f);
-	CHECK_EQ(feed(&f.sa[COMP_RTP], addr("127.0.0.2", 5000), p, &len, 1, &out), 0);
+	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("127.0.0.2", 5000), p, &len, 1, &out), 0);
 	len = rtp(p, 2, 1);
-	CHECK_EQ(feed(&f.sa[COMP_RTP], addr("127.0.0.66", 4444), p, &len, 2, &out),
+	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("127.0.0.66", 4444), p, &len, 2, &out),
 		 -1 - DROP_BAD_SOURCE);
 	CHECK_EQ(f.a.stats[COMP_RTP].drops[DROP_BAD_SOURCE], 1);
 	/* Media to A still goes to A, not to the stranger. */
 	len = rtp(p, 1, 2);
-	CHECK_EQ(feed(&f.sb[COMP_RTP], addr("127.0.0.3", 6000), p, &len, 3, &out), 0);
+	CHECK_EQ(feed(&f.sb[COMP_RTP], check_addr("127.0.0.3", 6000), p, &len, 3, &out), 0);
 	CHECK(addr_equal(&out.to, &f.a.peer[COMP_RTP].sdp));
 	/* Even much later. */
 	len = rtp(p, 3, 1);
-	CHECK_EQ(feed(&f.sa[COMP_RTP], addr("127.0.0.66", 4444), p, &len, 100, &out),
+	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("127.0.0.66", 4444), p, &len, 100, &out),
 		 -1 - DROP_BAD_SOURCE);
 }
 
@@ -129,32 +117,32 @@ static void learning_behind_nat(void)
 	uint32_t len = rtp(p, 1, 1);
 
 	setup(&f);
-	CHECK_EQ(feed(&f.sa[COMP_RTP], addr("10.9.9.9", 7000), p, &len, 1, &out), 0);
+	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("10.9.9.9", 7000), p, &len, 1, &out), 0);
 	len = rtp(p, 1, 9);
-	CHECK_EQ(feed(&f.sb[COMP_RTP], addr("127.0.0.3", 6000), p, &len, 1.1, &out), 0);
+	CHECK_EQ(feed(&f.sb[COMP_RTP], check_addr("127.0.0.3", 6000), p, &len, 1.1, &out), 0);
 	CHECK(addr_equal(&out.to, &(struct sockaddr_storage){ 0 }) == false);
 	CHECK(addr_equal(&out.to, &f.a.peer[COMP_RTP].learned));
 	/* A second stranger inside the window is refused. */
 	len = rtp(p, 2, 1);
-	CHECK_EQ(feed(&f.sa[COMP_RTP], addr("10.8.8.8", 7000), p, &len, 1.5, &out),
+	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("10.8.8.8", 7000), p, &len, 1.5, &out),
 		 -1 - DROP_BAD_SOURCE);
 	/* The SDP address takes over within the window... */
 	len = rtp(p, 3, 1);
-	CHECK_EQ(feed(&f.sa[COMP_RTP], addr("127.0.0.2", 5000), p, &len, 2, &out), 0);
+	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("127.0.0.2", 5000), p, &len, 2, &out), 0);
 	CHECK(f.a.peer[COMP_RTP].confirmed);
 	len = rtp(p, 4, 1);
-	CHECK_EQ(feed(&f.sa[COMP_RTP], addr("10.9.9.9", 7000), p, &len, 2.5, &out),
+	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("10.9.9.9", 7000), p, &len, 2.5, &out),
 		 -1 - DROP_BAD_SOURCE);
 
 	/* ...or, if it stays silent, the NAT address becomes final. */
 	setup(&f);
 	len = rtp(p, 1, 1);
-	CHECK_EQ(feed(&f.sa[COMP_RTP], addr("10.9.9.9", 7000), p, &len, 1, &out), 0);
+	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("10.9.9.9", 7000), p, &len, 1, &out), 0);
 	len = rtp(p, 2, 1);
-	CHECK_EQ(feed(&f.sa[COMP_RTP], addr("10.9.9.9", 7000), p, &len, 1 + LEARN_WINDOW, &out), 0);
+	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("10.9.9.9", 7000), p, &len, 1 + LEARN_WINDOW, &out), 0);
 	CHECK(f.a.peer[COMP_RTP].confirmed);
 	len = rtp(p, 3, 1);
-	CHECK_EQ(feed(&f.sa[COMP_RTP], addr("127.0.0.2", 5000), p, &len, 9, &out),
+	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("127.0.0.2", 5000), p, &len, 9, &out),
 		 -1 - DROP_BAD_SOURCE);
 }
 
@@ -167,10 +155,10 @@ static void strict_source(void)
 
 	setup(&f);
 	f.a.strict_source = true;
-	CHECK_EQ(feed(&f.sa[COMP_RTP], addr("10.9.9.9", 7000), p, &len, 1, &out),
+	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("10.9.9.9", 7000), p, &len, 1, &out),
 		 -1 - DROP_BAD_SOURCE);
 	len = rtp(p, 2, 1);
-	CHECK_EQ(feed(&f.sa[COMP_RTP], addr("127.0.0.2", 5000), p, &len, 1, &out), 0);
+	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("127.0.0.2", 5000), p, &len, 1, &out), 0);
 }
 
 static void set_ctx(struct srtp_ctx *c, struct srtp_stream *st, unsigned int suite,
@@ -201,7 +189,7 @@ static void srtp_bridging(void)
 	memcpy(ref, p, len);
 	CHECK_EQ(srtp_rtp_protect(&ep, p, &len, sizeof(p)), 0);
 	CHECK_EQ(len, 182);
-	CHECK_EQ(feed(&f.sa[COMP_RTP], addr("127.0.0.2", 5000), p, &len, 1, &out), 0);
+	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("127.0.0.2", 5000), p, &len, 1, &out), 0);
 	CHECK_EQ(len, 172);
 	CHECK_MEM(p, ref, 172);
 
@@ -211,7 +199,7 @@ static void srtp_bridging(void)
 	f.a.in_on = true;
 	len = rtp(p, 1, 7);
 	len += 10;
-	CHECK_EQ(feed(&f.sa[COMP_RTP], addr("10.6.6.6", 1), p, &len, 1, &out), -1 - DROP_AUTH);
+	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("10.6.6.6", 1), p, &len, 1, &out), -1 - DROP_AUTH);
 	CHECK_EQ(f.a.stats[COMP_RTP].drops[DROP_AUTH], 1);
 	CHECK_EQ(f.a.peer[COMP_RTP].learned.ss_family, 0);
 	/* The genuine packet, replayed, is counted as a replay. */
@@ -220,10 +208,10 @@ static void srtp_bridging(void)
 	len = rtp(p, 2, 7);
 	CHECK_EQ(srtp_rtp_protect(&ep, p, &len, sizeof(p)), 0);
 	memcpy(ref, p, len);
-	CHECK_EQ(feed(&f.sa[COMP_RTP], addr("10.6.6.6", 1), p, &len, 1, &out), 0);
+	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("10.6.6.6", 1), p, &len, 1, &out), 0);
 	len = 182;
 	memcpy(p, ref, len);
-	CHECK_EQ(feed(&f.sa[COMP_RTP], addr("10.6.6.6", 1), p, &len, 1, &out), -1 - DROP_REPLAY);
+	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("10.6.6.6", 1), p, &len, 1, &out), -1 - DROP_REPLAY);
 	CHECK_EQ(f.a.stats[COMP_RTP].drops[DROP_REPLAY], 1);
 
 	/* Plain from B, protected with GCM towards A; A's receiver opens it. */
@@ -232,7 +220,7 @@ static void srtp_bridging(void)
 	set_ctx(&ep_rx, st_rx, SRTP_AEAD_AES_256_GCM, 5);
 	len = rtp(p, 100, 9);
 	memcpy(ref, p, len);
-	CHECK_EQ(feed(&f.sb[COMP_RTP], addr("127.0.0.3", 6000), p, &len, 1, &out), 0);
+	CHECK_EQ(feed(&f.sb[COMP_RTP], check_addr("127.0.0.3", 6000), p, &len, 1, &out), 0);
 	CHECK_EQ(len, 188);
 	CHECK(out.sock == &f.sa[COMP_RTP]);
 	CHECK_EQ(srtp_rtp_unprotect(&ep_rx, p, &len), 0);
@@ -254,14 +242,14 @@ static void rtcp_mux_to_separate(void)
 	setup(&f);
 	f.a.rtcp_mux = true;
 	f.a.sock[COMP_RTCP] = NULL;
-	CHECK_EQ(feed(&f.sa[COMP_RTP], addr("127.0.0.2", 5000), p, &len, 1, &out), 0);
+	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("127.0.0.2", 5000), p, &len, 1, &out), 0);
 	CHECK(out.sock == &f.sb[COMP_RTCP]);
 	CHECK(addr_equal(&out.to, &f.b.peer[COMP_RTCP].sdp));
 	CHECK_EQ(out.comp, COMP_RTCP);
 	CHECK_EQ(f.a.stats[COMP_RTCP].packets, 1);
 	/* And back: B's RTCP goes to A's one port. */
 	len = 28;
-	CHECK_EQ(feed(&f.sb[COMP_RTCP], addr("127.0.0.3", 6001), p, &len, 1, &out), 0);
+	CHECK_EQ(feed(&f.sb[COMP_RTCP], check_addr("127.0.0.3", 6001), p, &len, 1, &out), 0);
 	CHECK(out.sock == &f.sa[COMP_RTP]);
 	CHECK(addr_equal(&out.to, &f.a.peer[COMP_RTP].sdp));
 }
@@ -276,11 +264,11 @@ static void stun_dtls_and_junk(void)
 	uint32_t len = sizeof(stun);
 
 	setup(&f);
-	CHECK_EQ(feed(&f.sa[COMP_RTP], addr("127.0.0.2", 5000), stun, &len, 1, &out), PKT_STUN);
+	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("127.0.0.2", 5000), stun, &len, 1, &out), PKT_STUN);
 	len = sizeof(dtls);
-	CHECK_EQ(feed(&f.sa[COMP_RTP], addr("127.0.0.2", 5000), dtls, &len, 1, &out), PKT_DTLS);
+	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("127.0.0.2", 5000), dtls, &len, 1, &out), PKT_DTLS);
 	len = sizeof(junk);
-	CHECK_EQ(feed(&f.sa[COMP_RTP], addr("127.0.0.2", 5000), junk, &len, 1, &out),
+	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("127.0.0.2", 5000), junk, &len, 1, &out),
 		 -1 - DROP_OTHER);
 }
 
@@ -295,7 +283,7 @@ static void no_clear_media_to_srtp_side_without_key(void)
 
 	setup(&f);
 	f.b.secure = true;	/* B: SAVPF, keys from a handshake not finished */
-	CHECK_EQ(feed(&f.sa[COMP_RTP], addr("127.0.0.2", 5000), p, &len, 1, &out),
+	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("127.0.0.2", 5000), p, &len, 1, &out),
 		 -1 - DROP_CRYPTO);
 	CHECK_EQ(f.a.stats[COMP_RTP].drops[DROP_CRYPTO], 1);
 }
@@ -309,7 +297,7 @@ static void no_destination_yet(void)
 
 	setup(&f);
 	memset(&f.b.peer, 0, sizeof(f.b.peer));	/* no answer yet */
-	CHECK_EQ(feed(&f.sa[COMP_RTP], addr("127.0.0.2", 5000), p, &len, 1, &out),
+	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("127.0.0.2", 5000), p, &len, 1, &out),
 		 -1 - DROP_NO_DEST);
 	CHECK_EQ(f.a.stats[COMP_RTP].drops[DROP_NO_DEST], 1);
 }

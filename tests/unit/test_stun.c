@@ -9,7 +9,6 @@
 #include "packet.h"
 #include "stun.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <openssl/evp.h>
@@ -65,27 +64,6 @@ static size_t unhex(const char *hex, uint8_t *out, size_t cap)
 static bool bytes_eq(struct stun_bytes b, const char *s)
 {
 	return b.p && b.len == strlen(s) && !memcmp(b.p, s, b.len);
-}
-
-static struct sockaddr_storage addr(const char *ip, uint16_t port)
-{
-	struct sockaddr_storage ss;
-
-	memset(&ss, 0, sizeof(ss));
-	if (strchr(ip, ':')) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		inet_pton(AF_INET6, ip, &s6->sin6_addr);
-	} else {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		inet_pton(AF_INET, ip, &s4->sin_addr);
-	}
-	return ss;
 }
 
 /* Appends an attribute (zero padding) to the message in buf and fixes its length field. */
@@ -169,7 +147,7 @@ static void rfc5769_request(void)
 
 static void rfc5769_ipv4_response(void)
 {
-	struct sockaddr_storage want = addr("192.0.2.1", 32853);
+	struct sockaddr_storage want = check_addr("192.0.2.1", 32853);
 	uint8_t pkt[256];
 	size_t len = unhex(resp4_hex, pkt, sizeof(pkt));
 	struct stun_msg m;
@@ -189,7 +167,7 @@ static void rfc5769_ipv4_response(void)
 
 static void rfc5769_ipv6_response(void)
 {
-	struct sockaddr_storage want = addr("2001:db8:1234:5678:11:2233:4455:6677", 32853);
+	struct sockaddr_storage want = check_addr("2001:db8:1234:5678:11:2233:4455:6677", 32853);
 	uint8_t pkt[256];
 	size_t len = unhex(resp6_hex, pkt, sizeof(pkt));
 	struct stun_msg m;
@@ -540,7 +518,7 @@ static void build_success_roundtrip(void)
 	static const uint8_t txid[12] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
 
 	for (size_t i = 0; i < sizeof(ips) / sizeof(ips[0]); i++) {
-		struct sockaddr_storage a = addr(ips[i], (uint16_t)(1000 + 4567 * i));
+		struct sockaddr_storage a = check_addr(ips[i], (uint16_t)(1000 + 4567 * i));
 		uint8_t out[128];
 		struct stun_msg m;
 		size_t n = stun_build_binding_success(out, sizeof(out), txid, &a, pwd, pwd_len);
@@ -569,7 +547,7 @@ static void build_success_matches_rfc(void)
 	};
 
 	for (size_t i = 0; i < 2; i++) {
-		struct sockaddr_storage a = addr(v[i].ip, 32853);
+		struct sockaddr_storage a = check_addr(v[i].ip, 32853);
 		uint8_t want[256], out[128];
 		size_t n;
 
@@ -701,7 +679,7 @@ static void build_request_roundtrip(void)
 /* Every builder refuses every capacity below what it needs, and writes nothing then. */
 static void build_cap_too_small(void)
 {
-	struct sockaddr_storage a4 = addr("192.0.2.1", 1), a6 = addr("2001:db8::2", 2);
+	struct sockaddr_storage a4 = check_addr("192.0.2.1", 1), a6 = check_addr("2001:db8::2", 2);
 	static const uint16_t unk[] = { 0x7777 };
 	char user[STUN_USERNAME_MAX + 1];
 
