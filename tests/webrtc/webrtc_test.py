@@ -265,20 +265,30 @@ class Endpoint:
                     "a=rtcp-fb:96 nack pli\r\na=sendrecv\r\n" % self.vport)
         return out
 
-    def echo_video(self):
-        """The browser's video back to it as ours: same packets, our SSRC."""
+    def datagrams(self, sock):
+        """(data, source) of what arrives on sock, until the endpoint stops."""
         while not self.stopping.is_set():
             try:
-                data, src = self.vs.recvfrom(4096)
+                yield sock.recvfrom(4096)
             except socket.timeout:
                 continue
             except OSError:
                 return
-            r = rtp_payload(data)
-            if not r:
-                self.bad += 1
+
+    def log_rtp(self, data, src, log):
+        """True if data is RTP, logged into log; counted as bad otherwise."""
+        r = rtp_payload(data)
+        if r:
+            log.append((time.monotonic(), r[0], len(r[1]), src))
+        else:
+            self.bad += 1
+        return r is not None
+
+    def echo_video(self):
+        """The browser's video back to it as ours: same packets, our SSRC."""
+        for data, src in self.datagrams(self.vs):
+            if not self.log_rtp(data, src, self.vgot):
                 continue
-            self.vgot.append((time.monotonic(), r[0], len(r[1]), src))
             self.browser_vssrc = struct.unpack("!I", data[8:12])[0]
             if self.vto:
                 try:
@@ -290,13 +300,7 @@ class Endpoint:
     def echo_feedback(self):
         """The browser's PLI/FIR/NACK about our stream are about its own: sent back to it
         with the SSRCs swapped, so a lost key frame is asked for again."""
-        while not self.stopping.is_set():
-            try:
-                data, _ = self.vc.recvfrom(4096)
-            except socket.timeout:
-                continue
-            except OSError:
-                return
+        for data, _ in self.datagrams(self.vc):
             out, off = b"", 0
             while off + 12 <= len(data):
                 n = (struct.unpack("!H", data[off + 2:off + 4])[0] + 1) * 4
@@ -312,28 +316,12 @@ class Endpoint:
                     pass
 
     def receive(self):
-        while not self.stopping.is_set():
-            try:
-                data, src = self.s.recvfrom(4096)
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            r = rtp_payload(data)
-            if r:
-                self.got.append((time.monotonic(), r[0], len(r[1]), src))
-            else:
-                self.bad += 1
+        for data, src in self.datagrams(self.s):
+            self.log_rtp(data, src, self.got)
 
     def receive_rtcp(self):
-        while not self.stopping.is_set():
-            try:
-                self.c.recvfrom(4096)
-                self.rtcp += 1
-            except socket.timeout:
-                continue
-            except OSError:
-                return
+        for _ in self.datagrams(self.c):
+            self.rtcp += 1
 
     def send(self):
         ssrc, seq, ts = random.getrandbits(32), random.getrandbits(16), random.getrandbits(32)
@@ -380,47 +368,40 @@ class Run:
     def errors(self):
         return [t for _, k, t in self.events if k == "error"]
 
+    def ng(self, cmd, **kw):
+        """One ng offer or answer for this call; the SDP it returns."""
+        r = self.relay.call(cmd, call_id=self.cid, **kw)
+        if r.get("result") != "ok":
+            raise RuntimeError("ng %s: %r" % (cmd, r))
+        self.warnings += [r["warning"]] if "warning" in r else []
+        return r["sdp"]
+
+    def phone_at(self, sdp):
+        """Where the phone sends its media: the relay's ports in the SDP it got."""
+        self.endpoint.to = sdp_dest(sdp)
+        if self.endpoint.video:
+            self.endpoint.vto = sdp_dest(sdp, "video")
+
     def on_offer(self, sdp):
         self.offer = sdp
-        r = self.relay.call("offer", call_id=self.cid, from_tag="browser", sdp=sdp,
-                            **OFFER_FLAGS)
-        if r.get("result") != "ok":
-            raise RuntimeError("ng offer: %r" % (r,))
-        self.warnings += [r["warning"]] if "warning" in r else []
-        self.offer_out = r["sdp"]
+        self.offer_out = self.ng("offer", from_tag="browser", sdp=sdp, **OFFER_FLAGS)
         self.answer = self.endpoint.sdp(self.offer_out)
-        r = self.relay.call("answer", call_id=self.cid, from_tag="browser", to_tag="phone",
-                            sdp=self.answer, DTLS=self.dtls, **ANSWER_FLAGS)
-        if r.get("result") != "ok":
-            raise RuntimeError("ng answer: %r" % (r,))
-        self.warnings += [r["warning"]] if "warning" in r else []
-        self.answer_out = r["sdp"]
-        self.endpoint.to = sdp_dest(self.offer_out)
-        if self.endpoint.video:
-            self.endpoint.vto = sdp_dest(self.offer_out, "video")
+        self.answer_out = self.ng("answer", from_tag="browser", to_tag="phone",
+                                  sdp=self.answer, DTLS=self.dtls, **ANSWER_FLAGS)
+        self.phone_at(self.offer_out)
         return self.answer_out
 
     def phone_offer(self):
         """The phone's offer through the relay: what the browser is to answer."""
-        r = self.relay.call("offer", call_id=self.cid, from_tag="phone",
-                            sdp=self.endpoint.offer_sdp(), **OFFER_TO_BROWSER)
-        if r.get("result") != "ok":
-            raise RuntimeError("ng offer: %r" % (r,))
-        self.warnings += [r["warning"]] if "warning" in r else []
-        self.offer_out = r["sdp"]
+        self.offer_out = self.ng("offer", from_tag="phone", sdp=self.endpoint.offer_sdp(),
+                                 **OFFER_TO_BROWSER)
         return self.offer_out
 
     def on_answer(self, sdp):
         self.answer = sdp
-        r = self.relay.call("answer", call_id=self.cid, from_tag="phone", to_tag="browser",
-                            sdp=sdp, **ANSWER_FROM_BROWSER)
-        if r.get("result") != "ok":
-            raise RuntimeError("ng answer: %r" % (r,))
-        self.warnings += [r["warning"]] if "warning" in r else []
-        self.answer_out = r["sdp"]
-        self.endpoint.to = sdp_dest(self.answer_out)
-        if self.endpoint.video:
-            self.endpoint.vto = sdp_dest(self.answer_out, "video")
+        self.answer_out = self.ng("answer", from_tag="phone", to_tag="browser", sdp=sdp,
+                                  **ANSWER_FROM_BROWSER)
+        self.phone_at(self.answer_out)
 
 
 def sdp_sections(text):
