@@ -197,7 +197,7 @@ static const char *mid_line(const struct ng_req *req, const struct sdp *in,
 	} else if (answer) {
 		mr->drop |= SDP_DROP_MID;	/* the offerer gave none: an answer has none */
 		return NULL;
-	} else if (!answer && req->generate_mid && !had.s) {
+	} else if (req->generate_mid && !had.s) {
 		snprintf(job.mid[i], sizeof(job.mid[i]), "mid:%u", i);
 	} else {
 		if (!had.s || !had.len || had.len >= sizeof(job.mid[i]) - 4 ||
@@ -229,7 +229,8 @@ static void dtls_lines(const struct media_side *y, unsigned int i, struct sdp_me
 	mr->add = job.add[i];
 }
 
-/* ICE-lite toward y (a transport owner): our credentials and host candidates (the session gets a=ice-lite). */
+/* ICE-lite toward y (a transport owner): our credentials and host candidates (the session
+ * gets a=ice-lite). */
 static void ice_lines(const struct media_side *y, unsigned int i, struct sdp_media_rw *mr)
 {
 	unsigned int n = ice_sdp_lines(&y->ice, job.media_addr[i], y->sock[COMP_RTP]->port,
