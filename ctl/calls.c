@@ -190,18 +190,37 @@ static void print_endpoint(FILE *out, const struct bval *ep)
 		fprintf(out, "%.*s:%lld", n, a, num(ep, "port"));
 }
 
+/* An id or tag from the network, for a terminal: bytes outside printable ASCII as \xHH. */
+static void print_text(FILE *out, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			fputc(c, out);
+		else
+			fprintf(out, "\\x%02x", c);
+	}
+}
+
 /* The call of a query reply, for people: legs, media, streams, counters, mode. */
 static void print_call(FILE *out, const char *id, const struct bval *r)
 {
 	const struct bval *tags = bv_dict_get(r, "tags"), *tot = bv_dict_get(r, "totals");
 
-	fprintf(out, "call %s  age %llds\n", id, num(r, "age"));
+	fputs("call ", out);
+	print_text(out, id, strlen(id));
+	fprintf(out, "  age %llds\n", num(r, "age"));
 	for (const struct bval *t = tags ? tags->child : NULL; t && t->next; t = t->next->next) {
 		const struct bval *leg = t->next, *medias = bv_dict_get(leg, "medias");
 		const char *peer;
 		int pn = str(leg, "in dialogue with", &peer);
 
-		fprintf(out, "  leg %.*s (with %.*s)\n", (int)t->len, t->s, pn, peer);
+		fputs("  leg ", out);
+		print_text(out, t->s, t->len);
+		fputs(" (with ", out);
+		print_text(out, peer, (size_t)pn);
+		fputs(")\n", out);
 		for (const struct bval *m = medias ? medias->child : NULL; m; m = m->next) {
 			const struct bval *streams = bv_dict_get(m, "streams");
 			const char *type, *proto, *dir, *in, *outs;
@@ -318,7 +337,8 @@ int calls_main(int argc, char **argv)
 				for (const struct bval *t = tags ? tags->child : NULL; t && t->next;
 				     t = t->next->next)
 					legs++;
-				printf("%s  age %llds  legs %u  packets %lld\n", ids[i], num(q, "age"),
+				print_text(stdout, ids[i], strlen(ids[i]));
+				printf("  age %llds  legs %u  packets %lld\n", num(q, "age"),
 				       legs,
 				       num(bv_dict_get(tot, "RTP"), "packets") +
 					       num(bv_dict_get(tot, "RTCP"), "packets"));
@@ -329,7 +349,9 @@ int calls_main(int argc, char **argv)
 	} else if (!strcmp(cmd, "show")) {
 		print_call(stdout, id, r);
 	} else {
-		printf("terminated %s\n", id);
+		fputs("terminated ", stdout);
+		print_text(stdout, id, strlen(id));
+		fputc('\n', stdout);
 		print_call(stdout, id, r);
 	}
 	sb_free(&req);

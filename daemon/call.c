@@ -52,7 +52,7 @@ struct call *call_find(struct calls *t, const char *id, size_t len)
 	if (len >= CALL_ID_MAX)
 		return NULL;
 	for (c = t->bucket[hash_id(id, len) % t->nbuckets]; c; c = c->hnext)
-		if (strlen(c->id) == len && !memcmp(c->id, id, len))
+		if (c->id_len == len && !memcmp(c->id, id, len))
 			return c;
 	return NULL;
 }
@@ -69,6 +69,7 @@ struct call *call_create(struct calls *t, const char *id, size_t len)
 	if (!c)
 		return NULL;
 	memcpy(c->id, id, len);
+	c->id_len = (uint16_t)len;
 	c->leg[0].call = c;
 	c->leg[1].call = c;
 	c->offerer = -1;
@@ -91,7 +92,7 @@ struct leg *call_leg(struct call *c, const char *tag, size_t len)
 	if (!len || len >= CALL_TAG_MAX)
 		return NULL;
 	for (unsigned int i = 0; i < c->n_legs; i++)
-		if (strlen(c->leg[i].tag) == len && !memcmp(c->leg[i].tag, tag, len))
+		if (c->leg[i].tag_len == len && !memcmp(c->leg[i].tag, tag, len))
 			return &c->leg[i];
 	return NULL;
 }
@@ -107,6 +108,7 @@ struct leg *call_leg_get(struct call *c, const char *tag, size_t len)
 	l = &c->leg[c->n_legs++];
 	memcpy(l->tag, tag, len);
 	l->tag[len] = '\0';
+	l->tag_len = (uint8_t)len;
 	return l;
 }
 
@@ -174,7 +176,7 @@ double call_last_packet(const struct call *c)
 void call_destroy(struct calls *t, struct call *c, struct relay *r)
 {
 	struct stream_stats tot[COMP_COUNT];
-	struct call **pp = &t->bucket[hash_id(c->id, strlen(c->id)) % t->nbuckets];
+	struct call **pp = &t->bucket[hash_id(c->id, c->id_len) % t->nbuckets];
 
 	call_totals(c, tot);
 	for (int k = 0; k < COMP_COUNT; k++) {

@@ -158,14 +158,16 @@ struct media_side {
 
 struct leg {
 	struct call *call;
-	char tag[CALL_TAG_MAX];
+	char tag[CALL_TAG_MAX];	/* NUL-terminated; ng refuses a NUL inside (ng_req.c) */
+	uint8_t tag_len;
 	struct media_side *media[CALL_MAX_MEDIA];
 	unsigned int n_media;
 	char label[64];
 };
 
 struct call {
-	char id[CALL_ID_MAX];
+	char id[CALL_ID_MAX];	/* NUL-terminated; hashed and compared over id_len bytes */
+	uint16_t id_len;
 	struct leg leg[2];
 	unsigned int n_legs;
 	int offerer;		/* index of the leg whose offer is pending an answer; -1 none */

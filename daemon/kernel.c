@@ -224,8 +224,8 @@ static uint64_t call_cookie(const struct call *c)
 {
 	uint64_t h = 1469598103934665603ull;	/* FNV-1a 64 */
 
-	for (const char *p = c->id; *p; p++)
-		h = (h ^ (uint8_t)*p) * 1099511628211ull;
+	for (unsigned int i = 0; i < c->id_len; i++)
+		h = (h ^ (uint8_t)c->id[i]) * 1099511628211ull;
 	return h;
 }
 

@@ -42,6 +42,11 @@ static void log_v(int level, const char *fmt, va_list ap)
 	char line[1024];
 
 	vsnprintf(line, sizeof(line), fmt, ap);
+	/* Call-ids, tags and SDP text come from the network: a control byte in them must not
+	 * start a new log line or reach the operator's terminal. */
+	for (char *p = line; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	if (!log_stderr) {
 		syslog(level, "%s", line);
 		return;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bencode.h"
+#include "call.h"
 #include "ng_req.h"
 #include "srtp.h"
 
@@ -33,14 +34,24 @@ static bool prefix(const char *s, size_t n, const char *lit, size_t *plen)
 	return n > *plen && !memcmp(s, lit, *plen);
 }
 
+/* Names an ignored flag in the reply's warning; bytes outside printable ASCII as \xHH. */
 static void warn(struct ng_req *q, const char *what, const char *s, size_t n)
 {
-	size_t used = strlen(q->warning);
+	size_t used = strlen(q->warning), room = sizeof(q->warning) - used;
+	char *w = q->warning + used;
+	int k;
 
-	if (used + n + 32 >= sizeof(q->warning))
+	if (used + 4 * n + 32 >= sizeof(q->warning))
 		return;
-	snprintf(q->warning + used, sizeof(q->warning) - used, "%s%s'%.*s'",
-		 used ? ", " : "ignored ", what, (int)n, s);
+	k = snprintf(w, room, "%s%s'", used ? ", " : "ignored ", what);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		k += c >= 0x20 && c < 0x7f && c != '\\' ?
+			     snprintf(w + k, room - (size_t)k, "%c", c) :
+			     snprintf(w + k, room - (size_t)k, "\\x%02x", c);
+	}
+	snprintf(w + k, room - (size_t)k, "'");
 }
 
 static const struct {
@@ -380,6 +391,41 @@ static int parse_entry(struct ng_req *q, const struct bval *k, const struct bval
 	return 0;	/* "supports", "record call" and anything else: not ours to refuse */
 }
 
+/*
+ * Identifiers are byte strings: any octet but NUL, hashed, compared and copied over their
+ * length, written back in replies as they came, escaped in logs and ctl output. A NUL is
+ * refused rather than carried: every consumer downstream (syslog, Kamailio's own C strings,
+ * the operator's terminal) would cut the string there, so two different ids would look alike.
+ */
+static const struct {
+	const char *key;
+	size_t off, max;	/* max: longest accepted, in octets; 0: not stored, any length */
+} id_keys[] = {
+	{ "call-id", offsetof(struct ng_req, call_id), CALL_ID_MAX - 1 },
+	{ "from-tag", offsetof(struct ng_req, from_tag), CALL_TAG_MAX - 1 },
+	{ "to-tag", offsetof(struct ng_req, to_tag), CALL_TAG_MAX - 1 },
+	{ "via-branch", offsetof(struct ng_req, via_branch), 0 },
+	{ "label", offsetof(struct ng_req, label), 0 },
+};
+
+static int check_ids(const struct ng_req *q, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof(id_keys) / sizeof(id_keys[0]); i++) {
+		const struct ng_str *v = (const void *)((const char *)q + id_keys[i].off);
+
+		if (v->len && memchr(v->s, '\0', v->len)) {
+			snprintf(err, errlen, "'%s' must not contain a NUL byte", id_keys[i].key);
+			return -EINVAL;
+		}
+		if (id_keys[i].max && v->len > id_keys[i].max) {
+			snprintf(err, errlen, "'%s' is longer than %zu bytes", id_keys[i].key,
+				 id_keys[i].max);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int ng_req_parse(const struct bval *dict, struct ng_req *q, char *err, size_t errlen)
 {
 	const struct bval *cmd;
@@ -404,6 +450,8 @@ int ng_req_parse(const struct bval *dict, struct ng_req *q, char *err, size_t er
 		if (ret)
 			return ret;
 	}
+	if (check_ids(q, err, errlen))
+		return -EINVAL;
 	if (q->cmd >= NG_CMD_OFFER && q->cmd <= NG_CMD_QUERY && !q->call_id.len) {
 		snprintf(err, errlen, "Missing call-id");
 		return -EINVAL;

@@ -212,6 +212,7 @@ static bool tag_set(struct leg *l, struct ng_str tag)
 		return false;
 	memcpy(l->tag, tag.s, tag.len);
 	l->tag[tag.len] = '\0';
+	l->tag_len = (uint8_t)tag.len;
 	return true;
 }
 

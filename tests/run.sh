@@ -48,7 +48,8 @@ for f in "$BUILD"/fuzz/fuzz_*; do
 	n=$(basename "$f"); corpus="tests/fuzz/corpus/${n#fuzz_}"
 	work="$log/$n"; mkdir -p "$work"
 	[ -d "$corpus" ] && cp -r "$corpus"/. "$work"/ 2>/dev/null
-	if timeout -k 5 $((FUZZ_SECONDS + 60)) "$f" -max_total_time="$FUZZ_SECONDS" \
+	dict=; [ -f "tests/fuzz/$n.dict" ] && dict="-dict=tests/fuzz/$n.dict"
+	if timeout -k 5 $((FUZZ_SECONDS + 60)) "$f" -max_total_time="$FUZZ_SECONDS" $dict \
 		-rss_limit_mb=2048 -print_final_stats=0 "$work" >"$log/fuzz.log" 2>&1; then
 		echo "PASS fuzz.$n"; pass=$((pass + 1))
 	else

@@ -3,9 +3,11 @@
  * The whole ng path of srtprelayd on arbitrary input: cookie split, retransmit cache,
  * bencode, request decoding, the commands, offer/answer with SDP parsing and rewriting, SDES,
  * port allocation and media sockets (bound on 127.0.0.1 in a small range). The input is
- * one or more ng datagrams separated by NUL octets, so that sequences (offer, answer, query,
+ * one or more ng datagrams separated by SEP, so that sequences (offer, answer, query,
  * re-offer, delete) are explored; after each input every call is deleted and the ring
- * drained, so inputs do not depend on each other.
+ * drained, so inputs do not depend on each other. SEP is not a single NUL, so that a NUL
+ * (or any other octet) inside a call-id or tag reaches the commands, and a sequence can
+ * repeat such an id (fuzz_ng.dict carries SEP and those octets).
  */
 #include <netinet/in.h>
 #include <stdint.h>
@@ -22,6 +24,9 @@
 
 static struct srtprelayd d;
 static struct strbuf reply;
+
+#define SEP "\n\0ng\0\n"
+#define SEP_LEN (sizeof(SEP) - 1)
 
 static void setup(void)
 {
@@ -63,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ready = true;
 	}
 	while (off < size) {
-		const uint8_t *end = memchr(data + off, 0, size - off);
+		const uint8_t *end = memmem(data + off, size - off, SEP, SEP_LEN);
 		size_t len = end ? (size_t)(end - (data + off)) : size - off;
 		/* A private copy, exactly len long, so ASan sees any read past the message. */
 		char *msg = malloc(len ? len : 1);
@@ -75,7 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (reply.len && (reply.len < 2 || reply.p[reply.len - 1] != 'e'))
 			abort();	/* every reply is a complete bencoded dictionary */
 		free(msg);
-		off += len + 1;
+		off += len + SEP_LEN;
 	}
 	while (d.calls.head)
 		session_call_delete(&d, d.calls.head);

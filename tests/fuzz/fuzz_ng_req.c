@@ -11,9 +11,12 @@
  *    buffer, never past it, and the outcome does not depend on that buffer's size;
  *  - the warning is NUL-terminated inside NG_WARNING_MAX and is "" or "ignored ...";
  *  - every text field lies inside the request body; enums and masks hold known values;
- *  - the command follows its name, and a request that is accepted has what its command needs.
+ *  - the command follows its name, and a request that is accepted has what its command needs;
+ *  - an accepted identifier (call-id, tags, via-branch, label) holds no NUL and fits the
+ *    call table's fields, so that everything downstream may treat it as a C string too.
  */
 #include "bencode.h"
+#include "call.h"
 #include "ng_req.h"
 #include "srtp.h"
 
@@ -43,6 +46,14 @@ static void inside(struct ng_str s, const char *name)
 {
 	if (s.len && (s.s < body || s.len > body_len || s.s + s.len > body + body_len))
 		die("field outside the body", name);
+}
+
+static void ident(struct ng_str s, size_t max, const char *name)
+{
+	if (s.len && memchr(s.s, '\0', s.len))
+		die("identifier with a NUL accepted", name);
+	if (max && s.len > max)
+		die("overlong identifier accepted", name);
 }
 
 static int is(struct ng_str s, const char *lit)
@@ -105,6 +116,11 @@ static void check_req(const struct ng_req *q, int r)
 		die("offer/answer accepted without from-tag or SDP", NULL);
 	if (q->cmd == NG_CMD_ANSWER && !q->to_tag.len)
 		die("answer accepted without a to-tag", NULL);
+	ident(q->call_id, CALL_ID_MAX - 1, "call_id");
+	ident(q->from_tag, CALL_TAG_MAX - 1, "from_tag");
+	ident(q->to_tag, CALL_TAG_MAX - 1, "to_tag");
+	ident(q->via_branch, 0, "via_branch");
+	ident(q->label, 0, "label");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -946,7 +946,7 @@ static void wrong_types(void)
 /* Values point into the request, so they keep any byte; the received-from pair is kept. */
 static void values_verbatim(void)
 {
-	static const char body[] = "d7:command5:offer7:call-id5:a\0b c8:from-tag3:f;g3:sdp3:v=0"
+	static const char body[] = "d7:command5:offer7:call-id5:a\xff" "b c8:from-tag3:f;g3:sdp3:v=0"
 				   "13:received-froml3:IP611:2001:db8::1ee";
 	int r = parse_len(body, sizeof(body) - 1);
 
@@ -954,7 +954,7 @@ static void values_verbatim(void)
 		fprintf(stderr, "  %s\n", err);
 	CHECK_EQ(r, 0);
 	CHECK_EQ(req.call_id.len, 5);
-	CHECK_MEM(req.call_id.s, "a\0b c", 5);
+	CHECK_MEM(req.call_id.s, "a\xff" "b c", 5);
 	CHECK(req.call_id.s > body && req.call_id.s < body + sizeof(body));
 	CHECK(str_is(req.from_tag, "f;g"));
 	CHECK(str_is(req.received_from_family, "IP6"));
@@ -963,6 +963,26 @@ static void values_verbatim(void)
 	CHECK_EQ(req_with("ping", ""), 0);
 	CHECK(absent(req.call_id) && absent(req.received_from_addr) && rest_default(&req));
 	CHECK(req.warning[0] == '\0');
+}
+
+/* A NUL in an identifier is refused up front, naming the key (see check_ids). */
+static void ids_with_nul(void)
+{
+	static const char *const keys[] = { "7:call-id", "8:from-tag", "6:to-tag", "10:via-branch",
+					     "5:label" };
+	char body[160];
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		int n = snprintf(body, sizeof(body), "d7:command5:query%s3:a_be", keys[i]);
+		char *u = memchr(body, '_', (size_t)n);
+
+		*u = '\0';
+		if (i)	/* a call-id, so that only the key under test is wrong */
+			n = snprintf(body + n - 1, sizeof(body) - (size_t)n + 1, "7:call-id1:xe") + n - 1;
+		CHECK_EQ(parse_len(body, (size_t)n), -EINVAL);
+		CHECK(strstr(err, "must not contain a NUL byte"));
+		CHECK(strstr(err, strchr(keys[i], ':') + 1));
+	}
 }
 
 static const struct check_case cases[] = {
@@ -979,6 +999,7 @@ static const struct check_case cases[] = {
 	CASE(missing_fields),
 	CASE(wrong_types),
 	CASE(values_verbatim),
+	CASE(ids_with_nul),
 };
 
 CHECK_MAIN("ng_req", cases)
