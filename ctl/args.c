@@ -346,6 +346,7 @@ static int parse_flag_word(struct flow_args *a, const char *w)
 	static const struct { const char *name; int where; uint32_t bit; } words[] = {
 		{ "learn", 0, SRTPRELAY_FLOW_F_LEARN_SOURCE },
 		{ "auth-fail-pass", 0, SRTPRELAY_FLOW_F_AUTH_FAIL_PASS },
+		{ "source-pass", 0, SRTPRELAY_FLOW_F_SOURCE_PASS },
 		{ "create", 1, SRTPRELAY_SET_F_CREATE },
 		{ "update", 1, SRTPRELAY_SET_F_UPDATE },
 		{ "reset-state", 1, SRTPRELAY_SET_F_RESET_STATE },

@@ -19,6 +19,7 @@ static const char *const media_names[] = { "rtp", "rtcp", "mux" };
 static const struct { uint32_t bit; const char *name; } flow_flags[] = {
 	{ SRTPRELAY_FLOW_F_LEARN_SOURCE, "learn" },
 	{ SRTPRELAY_FLOW_F_AUTH_FAIL_PASS, "auth-fail-pass" },
+	{ SRTPRELAY_FLOW_F_SOURCE_PASS, "source-pass" },
 }, crypto_flags[] = {
 	{ SRTPRELAY_CRYPTO_F_UNENCRYPTED_SRTP, "unencrypted-srtp" },
 	{ SRTPRELAY_CRYPTO_F_UNENCRYPTED_SRTCP, "unencrypted-srtcp" },

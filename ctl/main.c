@@ -28,7 +28,7 @@ static const char usage_text[] =
 	"\n"
 	"  flow add LOCAL to PEER from SOURCE [OPTIONS] [decrypt SUITE KEY [CRYPTO]]\n"
 	"           [encrypt SUITE KEY [CRYPTO]]\n"
-	"      OPTIONS: expect ADDR[:PORT]  learn  auth-fail-pass  media rtp|rtcp|mux\n"
+	"      OPTIONS: expect ADDR[:PORT]  learn  auth-fail-pass  source-pass  media rtp|rtcp|mux\n"
 	"               pt N,N,...  cookie N  create|update  reset-state\n"
 	"      CRYPTO:  ssrc ID [roc N]  unencrypted-srtp  unencrypted-srtcp\n"
 	"               unauthenticated-srtp\n"

@@ -79,8 +79,10 @@ struct msock {
 struct peer {
 	struct sockaddr_storage sdp;	/* from SDP; family 0 = unknown */
 	struct sockaddr_storage learned;	/* where its packets come from */
-	double learn_start;	/* when learned was taken tentatively */
+	double learn_start;	/* when the first packet of the learning period came */
 	bool confirmed;
+	bool by_ice;		/* confirmed by an ICE nomination: the SDP address cannot take it */
+	uint8_t rank;		/* of a tentative learned address (packet.c) */
 };
 
 /* One a=crypto line: the policy its key makes. */

@@ -190,6 +190,10 @@ static bool build_flow(const struct media_side *x, unsigned int comp, uint64_t c
 	addr_set_port(&f->source, out->port);
 	f->peer = *to;
 	f->expect = src->learned;
+	if (endpoint_learning == EL_OFF && !src->by_ice && !x->strict_source)
+		addr_set_port(&f->expect, 0);	/* any port of the SDP address */
+	if (packet_sdp_may_take_over(x, comp))
+		f->flags |= SRTPRELAY_FLOW_F_SOURCE_PASS;
 	f->media = x->rtcp_mux ? SRTPRELAY_MEDIA_MUX :
 		   comp == COMP_RTP ? SRTPRELAY_MEDIA_RTP : SRTPRELAY_MEDIA_RTCP;
 	f->has_cookie = true;

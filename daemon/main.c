@@ -101,6 +101,7 @@ int main(int argc, char **argv)
 	}
 	log_setup(d->cfg.log_level, d->cfg.log_stderr || d->cfg.foreground);
 	consent_timeout = d->cfg.consent_timeout;
+	endpoint_learning = d->cfg.endpoint_learning;
 	if (dtls_init(d->cfg.dtls_cert, err, sizeof(err))) {
 		fprintf(stderr, "srtprelayd: %s\n", err);
 		return 1;

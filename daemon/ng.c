@@ -79,7 +79,7 @@ static void put_stream(struct strbuf *sb, const struct media_side *m, unsigned i
 	be_kstr(sb, "component", comp == COMP_RTP ? "1" : "2");
 	if (s)
 		be_kint(sb, "local port", s->port);
-	put_endpoint(sb, "endpoint", p->confirmed || p->learned.ss_family ? &p->learned : &p->sdp);
+	put_endpoint(sb, "endpoint", p->confirmed ? &p->learned : &p->sdp);
 	put_endpoint(sb, "advertised endpoint", &p->sdp);
 	be_kstr(sb, "mode", m->kernel ? "kernel" : "userspace");
 	be_kint(sb, "confirmed", p->confirmed);

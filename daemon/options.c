@@ -12,48 +12,56 @@
 
 #include "options.h"
 
-enum opt_kind { OPT_UINT, OPT_INT, OPT_BOOL, OPT_PATH, OPT_ENDPOINT, OPT_IFACE };
+enum opt_kind { OPT_UINT, OPT_INT, OPT_BOOL, OPT_PATH, OPT_ENDPOINT, OPT_IFACE, OPT_ENUM };
 
 struct opt {
 	const char *name;
 	enum opt_kind kind;
 	size_t off;		/* into struct config */
-	size_t size;		/* of a path buffer */
+	union {
+		size_t size;	/* of a path buffer */
+		const char *const *names;	/* OPT_ENUM: its values, stored as their index */
+	};
 	long min, max;		/* numbers */
 	const char *help;
 };
 
 #define F(field) offsetof(struct config, field)
-#define P(field) F(field), sizeof(((struct config *)0)->field)
+#define P(field) F(field), { sizeof(((struct config *)0)->field) }
+
+static const char *const el_names[EL_COUNT + 1] = { "delayed", "immediate", "off", "heuristic",
+						     NULL };
 
 /* The single table both the command line and the config file read. */
 static const struct opt opts[] = {
-	{ "interface", OPT_IFACE, F(iface), 0, 0, 0,
+	{ "interface", OPT_IFACE, F(iface), { 0 }, 0, 0,
 	  "[NAME/]ADDRESS[!ADVERTISED]  local media address (repeatable)" },
-	{ "listen-ng", OPT_ENDPOINT, F(listen_ng), 0, 0, 0,
+	{ "listen-ng", OPT_ENDPOINT, F(listen_ng), { 0 }, 0, 0,
 	  "[ADDR:]PORT  ng control protocol, UDP and TCP (default 127.0.0.1:2223)" },
-	{ "listen-tcp-ng", OPT_ENDPOINT, F(listen_tcp_ng), 0, 0, 0,
+	{ "listen-tcp-ng", OPT_ENDPOINT, F(listen_tcp_ng), { 0 }, 0, 0,
 	  "[ADDR:]PORT  an additional TCP ng listener" },
-	{ "listen-http", OPT_ENDPOINT, F(listen_http), 0, 0, 0,
+	{ "listen-http", OPT_ENDPOINT, F(listen_http), { 0 }, 0, 0,
 	  "[ADDR:]PORT  Prometheus metrics at /metrics" },
-	{ "port-min", OPT_UINT, F(port_min), 0, 1024, 65535, "lowest media port (30000)" },
-	{ "port-max", OPT_UINT, F(port_max), 0, 1024, 65535, "highest media port (40000)" },
-	{ "table", OPT_INT, F(table), 0, -1, INT_MAX,
+	{ "port-min", OPT_UINT, F(port_min), { 0 }, 1024, 65535, "lowest media port (30000)" },
+	{ "port-max", OPT_UINT, F(port_max), { 0 }, 1024, 65535, "highest media port (40000)" },
+	{ "table", OPT_INT, F(table), { 0 }, -1, INT_MAX,
 	  "N  kernel offload (srtprelay.ko); -1 = userspace only (0)" },
-	{ "foreground", OPT_BOOL, F(foreground), 0, 0, 1, "stay in the foreground" },
-	{ "timeout", OPT_UINT, F(timeout), 0, 0, 86400,
+	{ "foreground", OPT_BOOL, F(foreground), { 0 }, 0, 1, "stay in the foreground" },
+	{ "timeout", OPT_UINT, F(timeout), { 0 }, 0, 86400,
 	  "SECS  end a call after this long without media (60; 0 = never)" },
-	{ "silent-timeout", OPT_UINT, F(silent_timeout), 0, 0, 86400,
+	{ "silent-timeout", OPT_UINT, F(silent_timeout), { 0 }, 0, 86400,
 	  "SECS  the same for calls on hold (3600)" },
-	{ "final-timeout", OPT_UINT, F(final_timeout), 0, 0, 864000,
+	{ "final-timeout", OPT_UINT, F(final_timeout), { 0 }, 0, 864000,
 	  "SECS  end any call after this long (0 = never)" },
-	{ "consent-timeout", OPT_UINT, F(consent_timeout), 0, 0, 3600,
+	{ "consent-timeout", OPT_UINT, F(consent_timeout), { 0 }, 0, 3600,
 	  "SECS  no media to an ICE endpoint whose checks stopped this long ago (30; 0 = off)" },
-	{ "delete-delay", OPT_UINT, F(delete_delay), 0, 0, 3600,
+	{ "endpoint-learning", OPT_ENUM, F(endpoint_learning), { .names = el_names }, 0, 0,
+	  "MODE  delayed, immediate, off or heuristic (heuristic): see srtprelayd(8)" },
+	{ "delete-delay", OPT_UINT, F(delete_delay), { 0 }, 0, 3600,
 	  "SECS  accepted for rtpengine compatibility; deletes are immediate" },
-	{ "max-sessions", OPT_UINT, F(max_calls), 0, 0, 10000000, "N  refuse new calls beyond N" },
-	{ "log-level", OPT_INT, F(log_level), 0, 0, 7, "N  syslog level, 0-7 (5)" },
-	{ "log-stderr", OPT_BOOL, F(log_stderr), 0, 0, 1, "log to stderr instead of syslog" },
+	{ "max-sessions", OPT_UINT, F(max_calls), { 0 }, 0, 10000000, "N  refuse new calls beyond N" },
+	{ "log-level", OPT_INT, F(log_level), { 0 }, 0, 7, "N  syslog level, 0-7 (5)" },
+	{ "log-stderr", OPT_BOOL, F(log_stderr), { 0 }, 0, 1, "log to stderr instead of syslog" },
 	{ "pidfile", OPT_PATH, P(pidfile), 0, 0, "PATH  write the process id here" },
 	{ "dtls-certificate", OPT_PATH, P(dtls_cert), 0, 0,
 	  "PATH  PEM certificate and key for DTLS (default: generated at start)" },
@@ -72,6 +80,7 @@ void config_defaults(struct config *c)
 	c->timeout = 60;
 	c->silent_timeout = 3600;
 	c->consent_timeout = 30;
+	c->endpoint_learning = EL_HEURISTIC;
 	c->log_level = LOG_NOTICE;
 }
 
@@ -296,6 +305,19 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 			return -EINVAL;
 		}
 		return 0;
+	case OPT_ENUM: {
+		size_t used;
+
+		for (unsigned int i = 0; o->names[i]; i++)
+			if (!strcasecmp(value, o->names[i])) {
+				*(unsigned int *)(void *)field = i;
+				return 0;
+			}
+		used = (size_t)snprintf(err, errlen, "%s: '%s' is not one of:", key, value);
+		for (unsigned int i = 0; o->names[i] && used < errlen; i++)
+			used += (size_t)snprintf(err + used, errlen - used, " %s", o->names[i]);
+		return -EINVAL;
+	}
 	case OPT_IFACE: {
 		/* A config file lists interfaces separated by ';'. */
 		char list[512], *save = NULL, *tok;

@@ -27,6 +27,10 @@ struct config_iface {
 	struct sockaddr_storage advertised;	/* what SDP shows; = local unless "!" */
 };
 
+/* --endpoint-learning, rtpengine's names and meanings, in the order of el_names (options.c).
+ * What each does: packet.c. */
+enum endpoint_learning { EL_DELAYED, EL_IMMEDIATE, EL_OFF, EL_HEURISTIC, EL_COUNT };
+
 struct config {
 	struct config_iface iface[CONFIG_MAX_IFACES];
 	unsigned int n_iface;
@@ -40,6 +44,7 @@ struct config {
 	unsigned int silent_timeout;	/* the same for a call on hold (all streams inactive) */
 	unsigned int final_timeout;	/* any call ends after this long; 0 = never */
 	unsigned int consent_timeout;	/* ICE consent (RFC 7675) lapses after this; 0 = never */
+	unsigned int endpoint_learning;	/* enum endpoint_learning */
 	unsigned int delete_delay;	/* accepted for compatibility; deletes are immediate */
 	int log_level;		/* syslog level 3..7 */
 	bool log_stderr;

@@ -73,50 +73,115 @@ const struct sockaddr_storage *packet_destination(const struct media_side *y, un
 {
 	const struct peer *p = &y->peer[y->rtcp_mux ? COMP_RTP : comp];
 
-	if (p->confirmed || p->learned.ss_family)
+	if (p->confirmed)
 		return &p->learned;
 	return addr_usable(&p->sdp) ? &p->sdp : NULL;
 }
 
 /*
- * Endpoint learning. A confirmed endpoint is final. Before that, a packet from the SDP
- * address confirms it at once; any other source (a NAT) is taken tentatively, and becomes
- * final only if the SDP address stays silent for LEARN_WINDOW. With strict-source only the
- * SDP address is accepted. For SRTP this runs only once the packet has authenticated, so
- * an attacker without the key can never steer a stream (RTP bleed).
+ * Endpoint learning: which source a side's packets may come from, and where its media goes.
+ * The rules that hold in every mode:
+ *  - until the endpoint is confirmed, media goes to the address its SDP gave (never to a
+ *    source merely seen), so a stranger who speaks first receives nothing;
+ *  - a packet from the SDP address and port confirms the endpoint at once, and takes it over
+ *    from a source confirmed earlier (not from one an ICE nomination confirmed);
+ *  - with strict-source only the SDP address is accepted;
+ *  - for SRTP all of this runs only once the packet has authenticated (RTP bleed).
+ * How a source other than the SDP address (a NAT) gets confirmed, by mode:
+ *  - delayed: the first such source is tentative; it is confirmed by its own packet once
+ *    LEARN_WINDOW passed since the first packet with the SDP address silent;
+ *  - heuristic: the same, but during the window a source of a better rank replaces the
+ *    tentative one: the SDP address on another port, then the SDP port on another address;
+ *  - immediate: the first packet's source is confirmed at once (rtpengine's immediate);
+ *  - off: nothing is learned; media goes to the SDP address, packets are accepted from the
+ *    SDP address's IP on any port (asymmetric endpoints).
  */
+enum { RANK_SDP, RANK_SAME_IP, RANK_SAME_PORT, RANK_OTHER };
+
+unsigned int endpoint_learning = EL_HEURISTIC;
+
+static bool same_ip(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	struct sockaddr_storage x = *a;
+
+	addr_set_port(&x, addr_port(b));
+	return addr_equal(&x, b);
+}
+
+static uint8_t rank_of(const struct peer *p, const struct sockaddr_storage *src)
+{
+	if (addr_equal(src, &p->sdp))
+		return RANK_SDP;
+	if (endpoint_learning != EL_HEURISTIC || !addr_usable(&p->sdp))
+		return RANK_OTHER;
+	if (same_ip(src, &p->sdp))
+		return RANK_SAME_IP;
+	return src->ss_family == p->sdp.ss_family && addr_port(src) == addr_port(&p->sdp) ?
+		       RANK_SAME_PORT : RANK_OTHER;
+}
+
+bool packet_sdp_may_take_over(const struct media_side *x, unsigned int comp)
+{
+	const struct peer *p = &x->peer[x->rtcp_mux ? COMP_RTP : comp];
+
+	return p->confirmed && !p->by_ice && !x->strict_source && endpoint_learning != EL_OFF &&
+	       addr_usable(&p->sdp) && !addr_equal(&p->learned, &p->sdp);
+}
+
 static bool source_ok(struct media_side *x, unsigned int comp, const struct sockaddr_storage *src)
 {
 	struct peer *p = &x->peer[x->rtcp_mux ? COMP_RTP : comp];
 
+	if (endpoint_learning == EL_OFF && !p->by_ice)
+		return addr_usable(&p->sdp) && (x->strict_source ? addr_equal(src, &p->sdp) :
+								   same_ip(src, &p->sdp));
 	if (p->confirmed)
-		return addr_equal(src, &p->learned);
+		return addr_equal(src, &p->learned) ||
+		       (addr_equal(src, &p->sdp) && packet_sdp_may_take_over(x, comp));
 	if (addr_equal(src, &p->sdp))
 		return true;
 	if (x->strict_source)
 		return false;
-	/* One tentative address at a time: a second stranger waits for the window to end. */
-	return !p->learned.ss_family || addr_equal(src, &p->learned);
+	if (endpoint_learning == EL_IMMEDIATE || !p->learned.ss_family ||
+	    addr_equal(src, &p->learned))
+		return true;
+	/* One tentative address at a time; in heuristic mode a better one replaces it. */
+	return rank_of(p, src) < p->rank;
+}
+
+static void confirm(struct media_side *x, struct peer *p, const struct sockaddr_storage *src)
+{
+	p->learned = *src;
+	p->confirmed = true;
+	x->kernel_check = true;
 }
 
 static void learn(struct media_side *x, unsigned int comp, const struct sockaddr_storage *src,
 		  double now)
 {
 	struct peer *p = &x->peer[x->rtcp_mux ? COMP_RTP : comp];
+	uint8_t rank;
 
-	if (p->confirmed)
+	if (p->confirmed && addr_equal(src, &p->learned))
 		return;
-	if (addr_equal(src, &p->sdp)) {
-		p->learned = *src;
-		p->confirmed = true;
-		x->kernel_check = true;
-	} else if (!p->learned.ss_family) {
-		p->learned = *src;
-		p->learn_start = now;
-	} else if (now >= p->learn_start + LEARN_WINDOW) {
-		p->confirmed = true;
-		x->kernel_check = true;
+	if (endpoint_learning == EL_OFF && !p->by_ice) {
+		if (!p->confirmed)
+			confirm(x, p, &p->sdp);	/* media stays on the SDP address */
+		return;
 	}
+	rank = rank_of(p, src);
+	if (rank == RANK_SDP || endpoint_learning == EL_IMMEDIATE) {
+		confirm(x, p, src);	/* source_ok let it take over a confirmed one */
+		return;
+	}
+	if (!p->learn_start)
+		p->learn_start = now;
+	if (!p->learned.ss_family || rank < p->rank) {
+		p->learned = *src;
+		p->rank = rank;
+	}
+	if (now >= p->learn_start + LEARN_WINDOW)
+		confirm(x, p, src);
 }
 
 static enum drop_reason srtp_drop_reason(int err)

@@ -11,10 +11,13 @@
 #include <sys/socket.h>
 
 #include "call.h"
+#include "options.h"
 
-/* Seconds after a stream's first packet during which its endpoint address may still move
- * to a better match (the SDP address); after that the learned address is final. */
+/* Seconds after a stream's first packet during which only its SDP address can confirm its
+ * endpoint; a source elsewhere (a NAT) is confirmed once this passed (see packet.c). */
 #define LEARN_WINDOW 3.0
+/* --endpoint-learning (enum endpoint_learning), set once at start. */
+extern unsigned int endpoint_learning;
 /* RFC 7675: an ICE endpoint whose checks stopped this long ago gets no more media (until
  * they resume). --consent-timeout sets consent_timeout; 0 turns it off. */
 #define CONSENT_TIMEOUT 30.0
@@ -46,8 +49,11 @@ socklen_t addr_len(const struct sockaddr_storage *ss);
 /* The port of an AF_INET / AF_INET6 address, in host order; setting it. */
 uint16_t addr_port(const struct sockaddr_storage *ss);
 void addr_set_port(struct sockaddr_storage *ss, uint16_t port);
-/* Where side y's endpoint gets component comp: the learned address, else its SDP one;
+/* Where side y's endpoint gets component comp: the confirmed address, else its SDP one;
  * NULL when neither is usable. */
 const struct sockaddr_storage *packet_destination(const struct media_side *y, unsigned int comp);
+/* True if a packet from the SDP address of x's component comp would still take over its
+ * confirmed endpoint: the kernel must hand such packets up instead of dropping them. */
+bool packet_sdp_may_take_over(const struct media_side *x, unsigned int comp);
 
 #endif

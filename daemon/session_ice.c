@@ -65,6 +65,7 @@ static void nominate(struct relay *r, struct msock *s, const struct sockaddr_sto
 		return;
 	p->learned = *from;
 	p->confirmed = true;
+	p->by_ice = true;
 	p->learn_start = 0;
 	if (r->confirmed)
 		r->confirmed(r, m);

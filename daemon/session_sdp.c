@@ -90,7 +90,9 @@ static void peer_set(struct peer *p, const struct sockaddr_storage *ss)
 		return;
 	memset(&p->learned, 0, sizeof(p->learned));
 	p->confirmed = false;
+	p->by_ice = false;
 	p->learn_start = 0;
+	p->rank = 0;
 }
 
 /* Its a=mid, and whether its a=group:BUNDLE names it (an answer to it must say so too). */

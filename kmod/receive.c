@@ -260,6 +260,10 @@ static unsigned int pkt_take(struct sk_buff *skb, struct net *net, struct srtpre
 	ok = source_ok(flow, from);
 	spin_unlock_bh(&flow->lock);
 	if (!ok) {
+		if (flow->cfg.flags & SRTPRELAY_FLOW_F_SOURCE_PASS) {
+			flow_count(flow->stats, SRTPRELAY_A_STATS_PASSED, 1);
+			return XT_CONTINUE;	/* the daemon decides: it may take the stream over */
+		}
 		flow_count(flow->stats, SRTPRELAY_A_STATS_DROP_SOURCE, 1);
 		return NF_DROP;
 	}

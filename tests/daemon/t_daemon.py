@@ -389,17 +389,81 @@ def t_strict_source(d):
         q = ok(d.ng.call("query", call_id="strict1"))
         check(q["totals"]["RTP"]["drops"]["bad_source"] == 10, q["totals"])
         ok(d.ng.call("delete", call_id="strict1"))
-        # Without it, a NATed endpoint (packets from another port than its SDP says) is
-        # learned from its first packet.
-        to_b, to_a, _, _ = plain_call(d, a, b, "nat1")
-        nat.send(to_a, [rtp(i) for i in range(10)])
-        got = b.recv_all(10)
-        check(len(got) == 10, "NATed endpoint not learned: %d" % len(got))
-        b.send(to_b, [rtp(i) for i in range(5)])
-        check(len(nat.recv_all(5)) == 5, "media not sent back to the learned address")
-        ok(d.ng.call("delete", call_id="nat1"))
     finally:
         for e in (a, b, nat):
+            e.close()
+
+
+def talk(senders, seconds, gap=0.04):
+    """Each (endpoint, port, ssrc) sends an RTP packet every gap seconds, for seconds."""
+    end, seq = time.time() + seconds, 0
+    while time.time() < end:
+        for e, port, ssrc in senders:
+            e.s.sendto(rtp(seq, ssrc), (LO, port))
+        seq += 1
+        time.sleep(gap)
+
+
+def received(e, ssrc):
+    """How many packets of ssrc e has waiting (and drains the rest)."""
+    n = 0
+    e.s.settimeout(0.2)
+    try:
+        while True:
+            data, _ = e.s.recvfrom(4096)
+            n += struct.unpack("!I", data[8:12])[0] == ssrc
+    except socket.timeout:
+        pass
+    e.s.settimeout(0.5)
+    return n
+
+
+def t_endpoint_learning(d):
+    """Plain RTP: until A is confirmed its media goes to its SDP address; a stranger who
+    speaks first is confirmed only after the learning window, and A's SDP address takes the
+    stream back with its first packet; a NATed A (SDP address dead) is learned after it."""
+    a, b, evil = Endpoint(), Endpoint(), Endpoint()
+    A, B, E = 0xaaaa, 0xbbbb, 0xeeee
+    try:
+        # A stranger first, for 4 s, with B talking: nothing of B's reaches it in the window.
+        to_b, to_a, _, _ = plain_call(d, a, b, "learn1")
+        talk([(evil, to_a, E), (b, to_b, B)], 2.5)
+        check(received(evil, B) == 0, "B's media reached the stranger within the window")
+        check(received(a, B) > 40, "B's media did not go to A's SDP address")
+        talk([(evil, to_a, E), (b, to_b, B)], 1.5)
+        received(evil, B), received(a, B)
+        # A's real endpoint starts: its first packet takes the stream back.
+        talk([(a, to_a, A), (evil, to_a, E)], 0.4)
+        received(evil, B), received(b, A)
+        talk([(b, to_b, B), (evil, to_a, E)], 0.8)
+        check(received(evil, B) == 0, "B's media still goes to the stranger")
+        check(received(a, B) >= 15, "A's real endpoint gets nothing")
+        q = ok(d.ng.call("query", call_id="learn1"))
+        check(q["totals"]["RTP"]["drops"]["bad_source"] >= 15, q["totals"])
+        ok(d.ng.call("delete", call_id="learn1"))
+
+        # Only a stranger, inside the window: B's media goes to A's SDP address, not to it.
+        to_b, to_a, _, _ = plain_call(d, a, b, "learn2")
+        talk([(evil, to_a, E), (b, to_b, B)], 1.0)
+        check(received(evil, B) == 0, "B's media reached the stranger")
+        check(received(a, B) > 15, "B's media did not go to A's SDP address")
+        ok(d.ng.call("delete", call_id="learn2"))
+
+        # A behind a NAT: its SDP address is dead, its packets come from elsewhere. After the
+        # window its NAT address is learned; its media reached B all along.
+        dead = free_range(2)[0]
+        off = ok(d.ng.call("offer", call_id="learn3", from_tag="fa", sdp=sdp(LO, dead)))
+        ans = ok(d.ng.call("answer", call_id="learn3", from_tag="fa", to_tag="tb",
+                           sdp=sdp(LO, b.port)))
+        to_b, to_a = sdp_media_port(off["sdp"]), sdp_media_port(ans["sdp"])
+        talk([(evil, to_a, A), (b, to_b, B)], 3.6)
+        check(received(b, A) > 70, "the NATed endpoint's media did not reach B")
+        received(evil, B)
+        talk([(b, to_b, B)], 0.5)
+        check(received(evil, B) >= 10, "media not sent to the NATed endpoint after the window")
+        ok(d.ng.call("delete", call_id="learn3"))
+    finally:
+        for e in (a, b, evil):
             e.close()
 
 
@@ -1041,7 +1105,8 @@ def t_dtls_answerer_starts_before_the_answer(d):
 
 DAEMON_CASES = [t_ping_and_errors, t_plain_call, t_retransmit, t_tcp, t_sdes_srtp_to_rtp,
                 t_sdes_srtp_to_srtp_other_suite, t_sdes_offer_lists, t_hold_resume_rekey,
-                t_rtp_bleed, t_strict_source, t_srtp_bleed_needs_key, t_ctl_calls,
+                t_rtp_bleed, t_strict_source, t_endpoint_learning, t_srtp_bleed_needs_key,
+                t_ctl_calls,
                 t_many_calls, t_ice_lite, t_ice_default_follows_the_offer,
                 t_dtls_srtp_relay_server_and_client, t_dtls_fingerprint_mismatch,
                 t_dtls_new_fingerprint_rehandshakes, t_dtls_answerer_starts_before_the_answer]

@@ -301,6 +301,21 @@ def stun_dtls_and_other_media_reach_the_socket():
 
 
 @case
+def wrong_source_passed_with_source_pass():
+    """SOURCE_PASS: packets from another source than the expected one go to the socket (the
+    daemon decides whether the SDP address takes the stream over), counted PASSED."""
+    relay.flush()
+    relay.set_flow(L, S, P, None, None, expect=('10.10.1.99', 5000),
+                   flags=genl.FLOW_F_SOURCE_PASS)
+    rtp = [bytes([0x80, 0, 0, i]) + bytes(8) + bytes(160) for i in range(20)]
+    seen = socket_sees(rtp)
+    st = relay.stats(L)
+    assert seen == 20, '%d of 20 reached the socket (%s)' % (seen, st)
+    assert st[genl.A_STATS_PASSED] == 20 and st[genl.A_STATS_DROP_SOURCE] == 0 and \
+        st[genl.A_STATS_PACKETS] == 0, st
+
+
+@case
 def rekey_under_traffic_loses_nothing():
     """The flow is replaced again and again while media crosses a SEQ wrap: the ROC moves
     with it, and no packet is lost or misdirected."""

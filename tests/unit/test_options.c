@@ -61,6 +61,25 @@ static void rtpengine_names(void)
 	CHECK_EQ(c.timeout, 30);
 }
 
+/* --endpoint-learning takes rtpengine's four names; heuristic (rtpengine's default too). */
+static void endpoint_learning_modes(void)
+{
+	static const char *const names[] = { "delayed", "immediate", "off", "heuristic" };
+	struct config c;
+	char err[CONFIG_ERR_MAX], arg[64];
+
+	CHECK_EQ(run(&c, err, 1, "--interface=127.0.0.1"), 0);
+	CHECK_EQ(c.endpoint_learning, EL_HEURISTIC);
+	for (unsigned int i = 0; i < 4; i++) {
+		snprintf(arg, sizeof(arg), "--endpoint-learning=%s", names[i]);
+		CHECK_EQ(run(&c, err, 2, "--interface=127.0.0.1", arg), 0);
+		CHECK_EQ(c.endpoint_learning, i);
+	}
+	CHECK(run(&c, err, 2, "--interface=127.0.0.1", "--endpoint-learning=sometimes") < 0);
+	CHECK(strstr(err, "endpoint-learning") && strstr(err, "sometimes") &&
+	      strstr(err, "delayed immediate off heuristic"));
+}
+
 static void bad_values(void)
 {
 	struct config c;
@@ -138,6 +157,7 @@ static void endpoints(void)
 
 static const struct check_case cases[] = {
 	CASE(rtpengine_names),
+	CASE(endpoint_learning_modes),
 	CASE(bad_values),
 	CASE(config_file_and_override),
 	CASE(config_file_errors_name_line_and_key),

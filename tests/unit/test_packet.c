@@ -107,43 +107,142 @@ static void rtp_bleed_refused(void)
 		 -1 - DROP_BAD_SOURCE);
 }
 
-/* Behind a NAT the source differs from SDP: taken tentatively, final after the window;
- * the SDP address, if it shows up in the window, wins. */
+/* Where B's next packet for A goes. */
+static struct sockaddr_storage to_a(struct fixture *f, double now)
+{
+	struct pkt_out out;
+	uint8_t p[256];
+	uint32_t len = rtp(p, 1, 9);
+
+	memset(&out, 0, sizeof(out));
+	if (feed(&f->sb[COMP_RTP], check_addr("127.0.0.3", 6000), p, &len, now, &out))
+		memset(&out.to, 0, sizeof(out.to));
+	return out.to;
+}
+
+static int from_a(struct fixture *f, const char *ip, unsigned int port, double now)
+{
+	struct pkt_out out;
+	uint8_t p[256];
+	uint32_t len = rtp(p, (uint16_t)(now * 50), 1);
+
+	return feed(&f->sa[COMP_RTP], check_addr(ip, port), p, &len, now, &out);
+}
+
+static bool is(struct sockaddr_storage a, const char *ip, unsigned int port)
+{
+	struct sockaddr_storage b = check_addr(ip, port);
+
+	return addr_equal(&a, &b);
+}
+
+/* Behind a NAT the source differs from SDP: media goes to the SDP address until the window
+ * passed with the SDP address silent, then to the NAT address. */
 static void learning_behind_nat(void)
 {
 	struct fixture f;
-	struct pkt_out out;
-	uint8_t p[256];
-	uint32_t len = rtp(p, 1, 1);
+
+	for (unsigned int mode = EL_DELAYED; mode <= EL_HEURISTIC; mode += EL_HEURISTIC) {
+		endpoint_learning = mode;
+		setup(&f);
+		CHECK_EQ(from_a(&f, "10.9.9.9", 7000, 1), 0);
+		CHECK(!f.a.peer[COMP_RTP].confirmed);
+		CHECK(is(to_a(&f, 1.1), "127.0.0.2", 5000));
+		/* A second stranger inside the window is refused. */
+		CHECK_EQ(from_a(&f, "10.8.8.8", 7000, 1.5), -1 - DROP_BAD_SOURCE);
+		CHECK(is(to_a(&f, 2), "127.0.0.2", 5000));
+		CHECK_EQ(from_a(&f, "10.9.9.9", 7000, 1 + LEARN_WINDOW), 0);
+		CHECK(f.a.peer[COMP_RTP].confirmed);
+		CHECK(is(to_a(&f, 4.1), "10.9.9.9", 7000));
+		CHECK_EQ(from_a(&f, "10.8.8.8", 7000, 5), -1 - DROP_BAD_SOURCE);
+	}
+	endpoint_learning = EL_HEURISTIC;
+}
+
+/* A stranger who speaks first and long: it is confirmed only after the window, and the real
+ * endpoint (SDP address and port) takes the stream back with its first packet. */
+static void stranger_first(void)
+{
+	struct fixture f;
 
 	setup(&f);
-	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("10.9.9.9", 7000), p, &len, 1, &out), 0);
-	len = rtp(p, 1, 9);
-	CHECK_EQ(feed(&f.sb[COMP_RTP], check_addr("127.0.0.3", 6000), p, &len, 1.1, &out), 0);
-	CHECK(addr_equal(&out.to, &(struct sockaddr_storage){ 0 }) == false);
-	CHECK(addr_equal(&out.to, &f.a.peer[COMP_RTP].learned));
-	/* A second stranger inside the window is refused. */
-	len = rtp(p, 2, 1);
-	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("10.8.8.8", 7000), p, &len, 1.5, &out),
-		 -1 - DROP_BAD_SOURCE);
-	/* The SDP address takes over within the window... */
-	len = rtp(p, 3, 1);
-	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("127.0.0.2", 5000), p, &len, 2, &out), 0);
+	for (double t = 1; t < 5; t += 0.5)
+		CHECK_EQ(from_a(&f, "127.0.0.66", 4444, t), 0);
 	CHECK(f.a.peer[COMP_RTP].confirmed);
-	len = rtp(p, 4, 1);
-	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("10.9.9.9", 7000), p, &len, 2.5, &out),
-		 -1 - DROP_BAD_SOURCE);
+	CHECK(is(to_a(&f, 5), "127.0.0.66", 4444));
+	CHECK(packet_sdp_may_take_over(&f.a, COMP_RTP));
+	CHECK_EQ(from_a(&f, "127.0.0.2", 5000, 5.1), 0);
+	CHECK(is(to_a(&f, 5.2), "127.0.0.2", 5000));
+	CHECK(!packet_sdp_may_take_over(&f.a, COMP_RTP));
+	CHECK_EQ(from_a(&f, "127.0.0.66", 4444, 5.3), -1 - DROP_BAD_SOURCE);
+	CHECK_EQ(from_a(&f, "127.0.0.66", 4444, 60), -1 - DROP_BAD_SOURCE);
+	CHECK(is(to_a(&f, 60), "127.0.0.2", 5000));
 
-	/* ...or, if it stays silent, the NAT address becomes final. */
+	/* A stranger inside the window never gets media: it goes to the SDP address, and the
+	 * endpoint's first packet confirms it. */
 	setup(&f);
-	len = rtp(p, 1, 1);
-	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("10.9.9.9", 7000), p, &len, 1, &out), 0);
-	len = rtp(p, 2, 1);
-	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("10.9.9.9", 7000), p, &len, 1 + LEARN_WINDOW, &out), 0);
+	CHECK_EQ(from_a(&f, "127.0.0.66", 4444, 1), 0);
+	CHECK(is(to_a(&f, 1.5), "127.0.0.2", 5000));
+	CHECK_EQ(from_a(&f, "127.0.0.2", 5000, 2), 0);
 	CHECK(f.a.peer[COMP_RTP].confirmed);
-	len = rtp(p, 3, 1);
-	CHECK_EQ(feed(&f.sa[COMP_RTP], check_addr("127.0.0.2", 5000), p, &len, 9, &out),
-		 -1 - DROP_BAD_SOURCE);
+	CHECK_EQ(from_a(&f, "127.0.0.66", 4444, 2 + LEARN_WINDOW), -1 - DROP_BAD_SOURCE);
+
+	/* A nomination by ICE is final against the SDP address. */
+	setup(&f);
+	f.a.peer[COMP_RTP].learned = check_addr("127.0.0.77", 7777);
+	f.a.peer[COMP_RTP].confirmed = f.a.peer[COMP_RTP].by_ice = true;
+	CHECK(!packet_sdp_may_take_over(&f.a, COMP_RTP));
+	CHECK_EQ(from_a(&f, "127.0.0.2", 5000, 1), -1 - DROP_BAD_SOURCE);
+	CHECK(is(to_a(&f, 1), "127.0.0.77", 7777));
+}
+
+/* heuristic: in the window, the SDP address on another port beats another address. */
+static void learning_heuristic(void)
+{
+	struct fixture f;
+
+	setup(&f);
+	CHECK_EQ(from_a(&f, "10.9.9.9", 7000, 1), 0);
+	CHECK_EQ(from_a(&f, "127.0.0.2", 5900, 1.5), 0);
+	CHECK_EQ(from_a(&f, "10.9.9.9", 7000, 1.6), -1 - DROP_BAD_SOURCE);
+	CHECK_EQ(from_a(&f, "10.9.9.9", 7000, 4.5), -1 - DROP_BAD_SOURCE);
+	CHECK_EQ(from_a(&f, "127.0.0.2", 5900, 4.5), 0);
+	CHECK(f.a.peer[COMP_RTP].confirmed);
+	CHECK(is(to_a(&f, 4.6), "127.0.0.2", 5900));
+
+	/* delayed keeps the first one. */
+	endpoint_learning = EL_DELAYED;
+	setup(&f);
+	CHECK_EQ(from_a(&f, "10.9.9.9", 7000, 1), 0);
+	CHECK_EQ(from_a(&f, "127.0.0.2", 5900, 1.5), -1 - DROP_BAD_SOURCE);
+	CHECK_EQ(from_a(&f, "10.9.9.9", 7000, 4.5), 0);
+	CHECK(is(to_a(&f, 4.6), "10.9.9.9", 7000));
+	endpoint_learning = EL_HEURISTIC;
+}
+
+/* immediate: the first source at once; off: the SDP address only, any of its ports in. */
+static void learning_immediate_off(void)
+{
+	struct fixture f;
+
+	endpoint_learning = EL_IMMEDIATE;
+	setup(&f);
+	CHECK_EQ(from_a(&f, "10.9.9.9", 7000, 1), 0);
+	CHECK(f.a.peer[COMP_RTP].confirmed);
+	CHECK(is(to_a(&f, 1.1), "10.9.9.9", 7000));
+	CHECK_EQ(from_a(&f, "10.8.8.8", 7000, 1.2), -1 - DROP_BAD_SOURCE);
+	CHECK_EQ(from_a(&f, "127.0.0.2", 5000, 1.3), 0);	/* the SDP address still wins */
+	CHECK(is(to_a(&f, 1.4), "127.0.0.2", 5000));
+
+	endpoint_learning = EL_OFF;
+	setup(&f);
+	CHECK_EQ(from_a(&f, "10.9.9.9", 7000, 1), -1 - DROP_BAD_SOURCE);
+	CHECK_EQ(from_a(&f, "10.9.9.9", 7000, 10), -1 - DROP_BAD_SOURCE);
+	CHECK_EQ(from_a(&f, "127.0.0.2", 5900, 11), 0);	/* asymmetric: another port */
+	CHECK(is(to_a(&f, 11), "127.0.0.2", 5000));
+	CHECK_EQ(from_a(&f, "127.0.0.2", 5000, 12), 0);
+	CHECK(!packet_sdp_may_take_over(&f.a, COMP_RTP));
+	endpoint_learning = EL_HEURISTIC;
 }
 
 static void strict_source(void)
@@ -306,6 +405,9 @@ static const struct check_case cases[] = {
 	CASE(rtp_both_ways),
 	CASE(rtp_bleed_refused),
 	CASE(learning_behind_nat),
+	CASE(stranger_first),
+	CASE(learning_heuristic),
+	CASE(learning_immediate_off),
 	CASE(strict_source),
 	CASE(srtp_bridging),
 	CASE(rtcp_mux_to_separate),

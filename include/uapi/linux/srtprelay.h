@@ -25,7 +25,8 @@
  * What the module does not handle goes on to the local socket bound to that address unchanged:
  * STUN and DTLS (RFC 7983 first octet), RTCP on a flow of SRTPRELAY_MEDIA_RTP and RTP on one of
  * SRTPRELAY_MEDIA_RTCP, packets for no flow, new SSRCs once the flow has SRTPRELAY_MAX_SSRCS,
- * and, with SRTPRELAY_FLOW_F_AUTH_FAIL_PASS, packets that fail authentication. Everything else
+ * with SRTPRELAY_FLOW_F_AUTH_FAIL_PASS, packets that fail authentication, and with
+ * SRTPRELAY_FLOW_F_SOURCE_PASS, packets from another source than the expected one. Everything else
  * it refuses is dropped and counted under the reasons in enum srtprelay_stats_attr.
  *
  * Addresses are a struct sockaddr_in or struct sockaddr_in6 as a binary attribute (the length
@@ -186,7 +187,12 @@ enum srtprelay_flow_flag {
 	SRTPRELAY_FLOW_F_LEARN_SOURCE = 1U << 0,
 	/* Hand packets that fail authentication to the socket instead of dropping them. */
 	SRTPRELAY_FLOW_F_AUTH_FAIL_PASS = 1U << 1,
-	__SRTPRELAY_FLOW_F_ALL = SRTPRELAY_FLOW_F_LEARN_SOURCE | SRTPRELAY_FLOW_F_AUTH_FAIL_PASS
+	/* Hand packets from a source other than the expected (or learned) one to the socket
+	 * instead of dropping them (counted PASSED): the daemon set this while a better source
+	 * (the endpoint's SDP address) may still take the stream over. */
+	SRTPRELAY_FLOW_F_SOURCE_PASS = 1U << 2,
+	__SRTPRELAY_FLOW_F_ALL = SRTPRELAY_FLOW_F_LEARN_SOURCE | SRTPRELAY_FLOW_F_AUTH_FAIL_PASS |
+				 SRTPRELAY_FLOW_F_SOURCE_PASS
 };
 
 enum srtprelay_set_flag {
