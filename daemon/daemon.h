@@ -44,6 +44,9 @@ struct srtprelayd {
 	uint64_t ng_requests[NGI_COUNT][2];	/* [command][0 ok, 1 error] */
 	uint64_t ng_retransmits;
 	uint64_t dtls_handshakes[2];	/* [0 ok, 1 failed] */
+	/* TCP control connections (ng_server.c), [0 ng, 1 http]: refused at accept (listener
+	 * or per-source limit), closed for sitting on a partial request too long. */
+	uint64_t conns_refused[2], conns_timed_out[2];
 };
 
 #endif

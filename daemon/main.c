@@ -43,6 +43,7 @@ static void on_tick(struct relay *r, void *arg)
 {
 	(void)r;
 	session_tick(arg);
+	ng_server_tick(arg, now_mono());
 }
 
 /* systemd's readiness protocol (Type=notify) without libsystemd: one datagram. */

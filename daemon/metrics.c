@@ -50,6 +50,17 @@ void metrics_render(struct srtprelayd *d, struct strbuf *sb)
 	     "ng requests answered from the retransmit cache.");
 	sb_addf(sb, "srtprelay_ng_retransmits_total %llu\n",
 		(unsigned long long)d->ng_retransmits);
+	head(sb, "srtprelay_control_connections_total", "counter",
+	     "TCP control connections refused (listener or per-source limit) or closed with a "
+	     "request left incomplete too long, by listener.");
+	for (int l = 0; l < 2; l++) {
+		const char *name = l ? "http" : "ng";
+
+		sb_addf(sb, "srtprelay_control_connections_total{listener=\"%s\",event=\"refused\"} "
+			"%llu\n", name, (unsigned long long)d->conns_refused[l]);
+		sb_addf(sb, "srtprelay_control_connections_total{listener=\"%s\",event=\"timed_out\"} "
+			"%llu\n", name, (unsigned long long)d->conns_timed_out[l]);
+	}
 	head(sb, "srtprelay_dtls_handshakes_total", "counter",
 	     "DTLS-SRTP handshakes by result (failed: error, or certificate not the SDP's).");
 	sb_addf(sb, "srtprelay_dtls_handshakes_total{result=\"ok\"} %llu\n",

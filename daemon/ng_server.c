@@ -26,7 +26,6 @@
 
 #define NG_DGRAM_MAX 65536
 #define NG_TCP_MAX (1 << 20)	/* one message on a TCP connection */
-#define NG_TCP_CONNS 64
 #define NG_CACHE_SECONDS 30	/* a reply is kept 30 to 60 s */
 
 /* ng over UDP, ng over TCP (listener, connection), metrics over HTTP (listener, connection). */
@@ -34,22 +33,37 @@ enum ng_sock_kind { NGS_UDP, NGS_LISTEN, NGS_CONN, NGS_HTTP_LISTEN, NGS_HTTP_CON
 
 #define HTTP_REQUEST_MAX 8192
 
+/*
+ * What one TCP listener allows, so that no client starves another listener or another
+ * client: connections at once, connections from one source address, and how long a
+ * connection may sit on a partial request (ng) or on an unfinished request head (HTTP).
+ * An ng connection with nothing pending may stay open: Kamailio keeps its own for good.
+ */
+static const struct listen_limits {
+	unsigned int conns, per_source;
+	double partial_timeout;
+	int idx;	/* into conns_refused / conns_timed_out */
+} ng_limits = { 256, 64, 30.0, 0 }, http_limits = { 32, 4, 10.0, 1 };
+
 struct ng_sock {
 	struct relay_hook hook;	/* first: the ring hands us back this pointer */
 	enum ng_sock_kind kind;
 	int fd;
 	bool armed, closing;
 	struct ng_server *srv;
-	struct sockaddr_storage peer;	/* NGS_CONN */
-	char *buf;			/* NGS_CONN: what has arrived and not been handled */
+	struct sockaddr_storage peer;	/* connections */
+	char *buf;			/* connections: what has arrived and not been handled */
 	size_t len;
+	double since;			/* connections: when what is in buf began arriving */
+	struct ng_sock *listener;	/* connections: who accepted it */
+	const struct listen_limits *limits;	/* listeners */
+	unsigned int n_conns;		/* listeners: connections open */
 	struct ng_sock *next;
 } __attribute__((aligned(16)));
 
 struct ng_server {
 	struct srtprelayd *d;
 	struct ng_sock *socks;
-	unsigned int n_conns;
 	char *dgram;
 	struct strbuf reply;
 };
@@ -95,8 +109,8 @@ static void sock_close(struct ng_server *srv, struct ng_sock *s)
 	if (s->closing)
 		return;
 	s->closing = true;
-	if (s->kind == NGS_CONN || s->kind == NGS_HTTP_CONN)
-		srv->n_conns--;
+	if (s->listener)
+		s->listener->n_conns--;
 	if (s->armed) {
 		sqe = relay_sqe(&srv->d->relay);
 		io_uring_prep_poll_remove(sqe, (uint64_t)(uintptr_t)s | EV_HOOK);
@@ -171,18 +185,45 @@ static void udp_readable(struct ng_server *srv, struct ng_sock *s)
 	}
 }
 
+static bool same_host(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	struct sockaddr_storage x = *a;
+
+	addr_set_port(&x, addr_port(b));
+	return addr_equal(&x, b);
+}
+
+/* Connections of listener l from from's address. */
+static unsigned int from_source(const struct ng_server *srv, const struct ng_sock *l,
+				const struct sockaddr_storage *from)
+{
+	unsigned int n = 0;
+
+	for (const struct ng_sock *c = srv->socks; c; c = c->next)
+		n += c->listener == l && !c->closing && same_host(&c->peer, from);
+	return n;
+}
+
 static void listen_readable(struct ng_server *srv, struct ng_sock *s)
 {
+	const struct listen_limits *lim = s->limits;
+
 	for (;;) {
 		struct sockaddr_storage from;
 		socklen_t fl = sizeof(from);
 		int fd = accept4(s->fd, (struct sockaddr *)&from, &fl, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		struct ng_sock *c;
+		char a[64];
 
 		if (fd < 0)
 			return;
-		if (srv->n_conns >= NG_TCP_CONNS) {
-			log_ratelimited(&ng_limit, LOG_WARNING, "ng: too many TCP connections");
+		if (s->n_conns >= lim->conns || from_source(srv, s, &from) >= lim->per_source) {
+			srv->d->conns_refused[lim->idx]++;
+			log_ratelimited(&ng_limit, LOG_WARNING, "%s: refusing a TCP connection from "
+					"%s: %s", lim->idx ? "metrics" : "ng",
+					config_addr_str(&from, a, sizeof(a)),
+					s->n_conns >= lim->conns ? "listener full" :
+					"too many from that address");
 			close(fd);
 			continue;
 		}
@@ -192,7 +233,32 @@ static void listen_readable(struct ng_server *srv, struct ng_sock *s)
 			continue;
 		}
 		c->peer = from;
-		srv->n_conns++;
+		c->listener = s;
+		c->since = now_mono();
+		s->n_conns++;
+	}
+}
+
+void ng_server_tick(struct srtprelayd *d, double now)
+{
+	struct ng_server *srv = d->ng;
+
+	if (!srv)
+		return;
+	for (struct ng_sock *c = srv->socks; c; c = c->next) {
+		const struct listen_limits *lim;
+		char a[64];
+
+		if (!c->listener || c->closing)
+			continue;
+		lim = c->listener->limits;
+		if ((c->kind == NGS_CONN && !c->len) || now - c->since < lim->partial_timeout)
+			continue;
+		d->conns_timed_out[lim->idx]++;
+		log_ratelimited(&ng_limit, LOG_INFO, "%s: closing TCP connection from %s: request "
+				"incomplete after %.0f s", lim->idx ? "metrics" : "ng",
+				config_addr_str(&c->peer, a, sizeof(a)), lim->partial_timeout);
+		sock_close(srv, c);
 	}
 }
 
@@ -228,6 +294,8 @@ static bool conn_messages(struct ng_server *srv, struct ng_sock *s)
 	}
 	memmove(s->buf, s->buf + off, s->len - off);
 	s->len -= off;
+	if (off && s->len)
+		s->since = now_mono();	/* the rest is the start of the next request */
 	return true;
 }
 
@@ -301,6 +369,8 @@ static void conn_readable(struct ng_server *srv, struct ng_sock *s)
 				return;
 			goto close;
 		}
+		if (!s->len && s->kind == NGS_CONN)
+			s->since = now_mono();	/* a request begins: its clock starts */
 		s->len += (size_t)n;
 		if (s->kind == NGS_HTTP_CONN ? !http_request(srv, s) : !conn_messages(srv, s))
 			goto close;
@@ -358,6 +428,7 @@ static int bind_socket(const struct sockaddr_storage *ss, int type)
 int ng_server_start(struct srtprelayd *d)
 {
 	struct ng_server *srv = calloc(1, sizeof(*srv));
+	struct ng_sock *l;
 	char a[64];
 	int fd;
 
@@ -379,13 +450,7 @@ int ng_server_start(struct srtprelayd *d)
 		return fd;
 	}
 	sock_new(srv, NGS_UDP, fd);
-	fd = bind_socket(&d->cfg.listen_ng, SOCK_STREAM);
-	if (fd < 0) {
-		log_err("cannot listen for ng on TCP %s: %s",
-			config_addr_str(&d->cfg.listen_ng, a, sizeof(a)), strerror(-fd));
-		return fd;
-	}
-	sock_new(srv, NGS_LISTEN, fd);
+	/* TCP ng only where asked (--listen-tcp-ng), as rtpengine does. */
 	if (d->cfg.listen_tcp_ng.ss_family) {
 		fd = bind_socket(&d->cfg.listen_tcp_ng, SOCK_STREAM);
 		if (fd < 0) {
@@ -394,7 +459,11 @@ int ng_server_start(struct srtprelayd *d)
 				strerror(-fd));
 			return fd;
 		}
-		sock_new(srv, NGS_LISTEN, fd);
+		if (!(l = sock_new(srv, NGS_LISTEN, fd)))
+			return -ENOMEM;
+		l->limits = &ng_limits;
+		log_notice("ng control on TCP %s",
+			   config_addr_str(&d->cfg.listen_tcp_ng, a, sizeof(a)));
 	}
 	if (d->cfg.listen_http.ss_family) {
 		fd = bind_socket(&d->cfg.listen_http, SOCK_STREAM);
@@ -403,12 +472,13 @@ int ng_server_start(struct srtprelayd *d)
 				config_addr_str(&d->cfg.listen_http, a, sizeof(a)), strerror(-fd));
 			return fd;
 		}
-		sock_new(srv, NGS_HTTP_LISTEN, fd);
+		if (!(l = sock_new(srv, NGS_HTTP_LISTEN, fd)))
+			return -ENOMEM;
+		l->limits = &http_limits;
 		log_notice("Prometheus metrics on http://%s/metrics",
 			   config_addr_str(&d->cfg.listen_http, a, sizeof(a)));
 	}
-	log_notice("ng control on %s (UDP and TCP)",
-		   config_addr_str(&d->cfg.listen_ng, a, sizeof(a)));
+	log_notice("ng control on %s (UDP)", config_addr_str(&d->cfg.listen_ng, a, sizeof(a)));
 	return 0;
 }
 

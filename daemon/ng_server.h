@@ -2,7 +2,7 @@
 /*
  * The ng control transport: "<cookie> <bencoded dict>" over UDP (one per datagram, reply to
  * the sender's address: each Kamailio worker has its own port) and over TCP (a stream of
- * such messages). A request whose cookie and source were seen in the last minute gets the
+ * such messages, on --listen-tcp-ng only). A request whose cookie and source were seen in the last minute gets the
  * cached reply, byte for byte, and is not run again.
  */
 #ifndef SRTPRELAY_NG_SERVER_H
@@ -16,8 +16,11 @@
 struct srtprelayd;
 struct ng_server;
 
-/* Binds UDP and TCP on d->cfg.listen_ng (and TCP on listen_tcp_ng) and arms them. */
+/* Binds UDP on d->cfg.listen_ng, TCP on listen_tcp_ng and HTTP on listen_http (if set), and
+ * arms them. */
 int ng_server_start(struct srtprelayd *d);
+/* Once a second: closes connections that sat on a partial request too long. */
+void ng_server_tick(struct srtprelayd *d, double now);
 void ng_server_stop(struct srtprelayd *d);
 /*
  * One request datagram from 'from', as the transports see it; writes the whole reply

@@ -34,8 +34,8 @@ enum endpoint_learning { EL_DELAYED, EL_IMMEDIATE, EL_OFF, EL_HEURISTIC, EL_COUN
 struct config {
 	struct config_iface iface[CONFIG_MAX_IFACES];
 	unsigned int n_iface;
-	struct sockaddr_storage listen_ng;	/* UDP, and TCP on the same address */
-	struct sockaddr_storage listen_tcp_ng;	/* extra TCP listener; family 0 = none */
+	struct sockaddr_storage listen_ng;	/* UDP */
+	struct sockaddr_storage listen_tcp_ng;	/* TCP; family 0 = none */
 	struct sockaddr_storage listen_http;	/* metrics; family 0 = none */
 	unsigned int port_min, port_max;
 	int table;		/* -1: userspace only */

@@ -132,10 +132,12 @@ class Daemon:
     def __init__(self, build, *args, ports=200, life=300, interface="127.0.0.1"):
         self.pmin, self.pmax = free_range(ports)
         self.ng_port = free_range(2)[0]
+        self.tcp_port = self.ng_port + 1      # free_range(2) holds both
         self.log = open("/tmp/srtprelayd-test-%d-%d.log" % (os.getpid(), self.ng_port), "w+")
         cmd = ["timeout", "-k", "2", str(life), os.path.join(build, "srtprelayd"),
                "--foreground", "--table=-1", "--interface=" + interface,
                "--listen-ng=127.0.0.1:%d" % self.ng_port,
+               "--listen-tcp-ng=127.0.0.1:%d" % self.tcp_port,
                "--port-min=%d" % self.pmin, "--port-max=%d" % self.pmax] + list(args)
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
         self.ng = NG(("127.0.0.1", self.ng_port))

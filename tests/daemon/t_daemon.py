@@ -211,7 +211,13 @@ def t_retransmit(d):
 
 
 def t_tcp(d):
-    s = socket.create_connection((LO, d.ng_port), timeout=3)
+    """ng over TCP on --listen-tcp-ng only (as rtpengine): --listen-ng is UDP."""
+    try:
+        socket.create_connection((LO, d.ng_port), timeout=3).close()
+        check(False, "TCP ng opened on the --listen-ng address")
+    except ConnectionRefusedError:
+        pass
+    s = socket.create_connection((LO, d.tcp_port), timeout=3)
     try:
         # Two requests in one segment, then one split across two.
         s.sendall(b"t1 " + benc({"command": "ping"}) + b"t2 " + benc({"command": "ping"}))

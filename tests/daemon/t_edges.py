@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+"""srtprelayd against careless and hostile control clients: held-open TCP connections, the
+reply cache under large replies, the open-file limit. Each case runs its own daemon on
+127.0.0.1; every wait is bounded. Prints PASS/FAIL per case."""
+import os
+import socket
+import sys
+import time
+import traceback
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(__file__))
+from ngclient import Daemon, benc, free_range  # noqa: E402
+from t_daemon import check  # noqa: E402
+
+BUILD = os.environ.get("BUILD", "build")
+
+
+def connect(port, src="127.0.0.1"):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.settimeout(3)
+    s.bind((src, 0))
+    s.connect(("127.0.0.1", port))
+    return s
+
+
+def closed_by_peer(s, wait=0.5):
+    """True if the relay closed (or refused) s: EOF or a reset within wait seconds."""
+    s.settimeout(wait)
+    try:
+        return s.recv(100) == b""
+    except socket.timeout:
+        return False
+    except ConnectionResetError:
+        return True
+
+
+def ping_tcp(port, src):
+    s = connect(port, src)
+    try:
+        s.sendall(b"p1 " + benc({"command": "ping"}))
+        return s.recv(100).startswith(b"p1 d6:result4:ponge")
+    except OSError:
+        return False
+    finally:
+        s.close()
+
+
+def scrape(port, src="127.0.0.1"):
+    s = connect(port, src)
+    try:
+        s.sendall(b"GET /metrics HTTP/1.0\r\n\r\n")
+        buf = b""
+        while True:
+            part = s.recv(65536)
+            if not part:
+                break
+            buf += part
+    finally:
+        s.close()
+    head, _, body = buf.partition(b"\r\n\r\n")
+    check(head.startswith(b"HTTP/1.1 200"), head)
+    vals = {}
+    for line in body.decode().splitlines():
+        if line and not line.startswith("#"):
+            k, v = line.rsplit(" ", 1)
+            vals[k] = float(v)
+    return vals
+
+
+def t_tcp_held_open(build):
+    """100 TCP ng connections from one address that send half a request and stay open: the
+    per-source cap refuses those beyond 64, other sources and /metrics still get in, and the
+    partial requests are closed after 30 s; half-sent HTTP heads go after 10 s."""
+    http = free_range(2)[0]
+    d = Daemon(build, "--listen-http=127.0.0.1:%d" % http, life=120)
+    held, heads = [], []
+    try:
+        t0 = time.time()
+        for _ in range(100):
+            s = connect(d.tcp_port)
+            s.sendall(b"h1 d7:command4:pi")
+            held.append(s)
+        time.sleep(0.5)
+        gone = [s for s in held if closed_by_peer(s, 0.05)]
+        check(len(gone) == 36, "%d of 100 held connections refused, want 36" % len(gone))
+        check(ping_tcp(d.tcp_port, "127.0.0.2"), "a TCP ng client elsewhere was shut out")
+        check(d.ng.call("ping") == {"result": "pong"}, "UDP ng")
+        # Metrics: 4 half-sent heads from one address; the fifth is refused; others scrape.
+        t1 = time.time()
+        for _ in range(5):
+            s = connect(http, "127.0.0.3")
+            s.sendall(b"GET /metr")
+            heads.append(s)
+        time.sleep(0.3)
+        check(closed_by_peer(heads[4], 0.3) and
+              not any(closed_by_peer(s, 0.05) for s in heads[:4]),
+              "the per-source cap on the metrics listener")
+        m = scrape(http)
+        check(m['srtprelay_control_connections_total{listener="ng",event="refused"}'] == 36, m)
+        check(m['srtprelay_control_connections_total{listener="http",event="refused"}'] == 1, m)
+        # HTTP heads: closed after 10 s (the tick is once a second).
+        time.sleep(max(0, t1 + 12 - time.time()))
+        check(all(closed_by_peer(s, 0.05) for s in heads[:4]), "half-sent HTTP heads still open")
+        check(not any(closed_by_peer(s, 0.02) for s in held if s not in gone),
+              "partial ng requests closed before 30 s")
+        # A complete request keeps a connection; a partial one goes after 30 s.
+        idle = connect(d.tcp_port, "127.0.0.4")
+        idle.sendall(b"i1 " + benc({"command": "ping"}))
+        check(idle.recv(100).startswith(b"i1 d6:result4:ponge"), "ping on the idle connection")
+        time.sleep(max(0, t0 + 33 - time.time()))
+        still = [s for s in held if s not in gone and not closed_by_peer(s, 0.02)]
+        check(not still, "%d partial ng requests still open after 33 s" % len(still))
+        check(not closed_by_peer(idle, 0.1), "a connection with nothing pending was closed")
+        m = scrape(http)
+        check(m['srtprelay_control_connections_total{listener="ng",event="timed_out"}'] == 64, m)
+        check(m['srtprelay_control_connections_total{listener="http",event="timed_out"}'] == 4,
+              m)
+        check(ping_tcp(d.tcp_port, "127.0.0.1"), "the held-open address cannot come back")
+        idle.close()
+    finally:
+        for s in held + heads:
+            s.close()
+        rc, log = d.stop()
+    check(rc == 0, "exit %s: %s" % (rc, log[-2000:]))
+
+
+CASES = [t_tcp_held_open]
+
+
+def main():
+    only = sys.argv[1:]
+    failed = 0
+    for case in CASES:
+        if only and case.__name__ not in only:
+            continue
+        try:
+            case(BUILD)
+            print("PASS edges.%s" % case.__name__, flush=True)
+        except Exception:
+            failed += 1
+            print("FAIL edges.%s" % case.__name__, flush=True)
+            traceback.print_exc(file=sys.stdout)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
