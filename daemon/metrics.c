@@ -8,6 +8,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "ng.h"
+#include "ng_cache.h"
 #include "session.h"
 
 static void head(struct strbuf *sb, const char *name, const char *type, const char *help)
@@ -61,6 +62,9 @@ void metrics_render(struct srtprelayd *d, struct strbuf *sb)
 		sb_addf(sb, "srtprelay_control_connections_total{listener=\"%s\",event=\"timed_out\"} "
 			"%llu\n", name, (unsigned long long)d->conns_timed_out[l]);
 	}
+	head(sb, "srtprelay_ng_reply_cache_bytes", "gauge",
+	     "Bytes the ng retransmit cache holds (--reply-cache-mb bounds it).");
+	sb_addf(sb, "srtprelay_ng_reply_cache_bytes %zu\n", d->cache ? ng_cache_bytes(d->cache) : 0);
 	head(sb, "srtprelay_dtls_handshakes_total", "counter",
 	     "DTLS-SRTP handshakes by result (failed: error, or certificate not the SDP's).");
 	sb_addf(sb, "srtprelay_dtls_handshakes_total{result=\"ok\"} %llu\n",

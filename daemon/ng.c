@@ -263,9 +263,17 @@ static int cmd_query(struct srtprelayd *d, const struct ng_req *req, struct strb
 	return 0;
 }
 
+/* list: call-ids, 32 unless "limit" says otherwise, never more than NG_LIST_MAX (a reply
+ * must fit a datagram, and every reply is cached for retransmits). */
+#define NG_LIST_DEFAULT 32
+#define NG_LIST_MAX 500
+
 static void cmd_list(struct srtprelayd *d, const struct ng_req *req, struct strbuf *reply)
 {
-	long long limit = req->limit > 0 ? req->limit : 32;
+	long long limit = req->limit > 0 ? req->limit : NG_LIST_DEFAULT;
+
+	if (limit > NG_LIST_MAX)
+		limit = NG_LIST_MAX;
 
 	be_dict(reply);
 	be_kstr(reply, "result", "ok");

@@ -442,6 +442,7 @@ int ng_server_start(struct srtprelayd *d)
 		free(srv);
 		return -ENOMEM;
 	}
+	ng_cache_set_limit(d->cache, (size_t)d->cfg.reply_cache_mb << 20);
 	d->ng = srv;
 	fd = bind_socket(&d->cfg.listen_ng, SOCK_DGRAM);
 	if (fd < 0) {

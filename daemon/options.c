@@ -60,6 +60,8 @@ static const struct opt opts[] = {
 	{ "delete-delay", OPT_UINT, F(delete_delay), { 0 }, 0, 3600,
 	  "SECS  accepted for rtpengine compatibility; deletes are immediate" },
 	{ "max-sessions", OPT_UINT, F(max_calls), { 0 }, 0, 10000000, "N  refuse new calls beyond N" },
+	{ "reply-cache-mb", OPT_UINT, F(reply_cache_mb), { 0 }, 0, 65536,
+	  "MB  ng replies kept for retransmits, oldest out first (64; 0 = none)" },
 	{ "log-level", OPT_INT, F(log_level), { 0 }, 0, 7, "N  syslog level, 0-7 (5)" },
 	{ "log-stderr", OPT_BOOL, F(log_stderr), { 0 }, 0, 1, "log to stderr instead of syslog" },
 	{ "pidfile", OPT_PATH, P(pidfile), 0, 0, "PATH  write the process id here" },
@@ -81,6 +83,7 @@ void config_defaults(struct config *c)
 	c->silent_timeout = 3600;
 	c->consent_timeout = 30;
 	c->endpoint_learning = EL_HEURISTIC;
+	c->reply_cache_mb = 64;
 	c->log_level = LOG_NOTICE;
 }
 

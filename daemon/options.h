@@ -49,6 +49,7 @@ struct config {
 	int log_level;		/* syslog level 3..7 */
 	bool log_stderr;
 	unsigned int max_calls;	/* 0 = unlimited */
+	unsigned int reply_cache_mb;	/* ng retransmit cache budget, MiB; 0 = no cache */
 	char config_file[CONFIG_PATH_MAX];
 	char config_section[64];
 	char pidfile[CONFIG_PATH_MAX];

@@ -11,7 +11,7 @@ import traceback
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from ngclient import Daemon, benc, free_range  # noqa: E402
+from ngclient import Daemon, benc, free_range, sdp  # noqa: E402
 from t_daemon import check  # noqa: E402
 
 BUILD = os.environ.get("BUILD", "build")
@@ -126,7 +126,39 @@ def t_tcp_held_open(build):
     check(rc == 0, "exit %s: %s" % (rc, log[-2000:]))
 
 
-CASES = [t_tcp_held_open]
+def offer(d, cid, port):
+    r = d.ng.call("offer", call_id=cid, from_tag="f", sdp=sdp("127.0.0.1", port))
+    check(r.get("result") == "ok", r)
+
+
+def t_reply_cache_bounded(build):
+    """1,000 calls, 3,000 list requests with fresh cookies and limit 100000: a list returns
+    at most 500 call-ids, and the reply cache stays inside --reply-cache-mb, oldest out."""
+    http = free_range(2)[0]
+    d = Daemon(build, "--listen-http=127.0.0.1:%d" % http, "--reply-cache-mb=4",
+               ports=4100, life=120)
+    try:
+        for i in range(1000):
+            offer(d, "edge-cache-call-%04d-0123456789abcdef" % i, 40000 + 2 * i)
+        first = d.ng.call("list", cookie="list-0", limit=100000)
+        check(len(first["calls"]) == 500, "list returned %d call-ids" % len(first["calls"]))
+        for i in range(1, 3000):
+            d.ng.call("list", cookie="list-%d" % i, limit=100000)
+        m = scrape(http)
+        held = m["srtprelay_ng_reply_cache_bytes"]
+        check(3 << 20 < held <= 4 << 20, "reply cache holds %d bytes" % held)
+        again = m["srtprelay_ng_retransmits_total"]
+        d.ng.call("list", cookie="list-2999", limit=100000)       # newest: from the cache
+        d.ng.call("list", cookie="list-0", limit=100000)          # oldest: evicted, run again
+        m = scrape(http)
+        check(m["srtprelay_ng_retransmits_total"] == again + 1, m["srtprelay_ng_retransmits_total"])
+        check(m['srtprelay_ng_requests_total{command="list",result="ok"}'] == 3001, m)
+    finally:
+        rc, log = d.stop()
+    check(rc == 0, "exit %s: %s" % (rc, log[-2000:]))
+
+
+CASES = [t_tcp_held_open, t_reply_cache_bounded]
 
 
 def main():

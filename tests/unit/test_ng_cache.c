@@ -2,7 +2,8 @@
 /*
  * The ng retransmit cache: a reply comes back for the same (cookie, source) only, byte for
  * byte; it lives one to two rotation periods, however long the cache sat idle; cookies too
- * long are not kept; a generation holds at most NG_CACHE_MAX_ENTRIES.
+ * long are not kept; it holds at most NG_CACHE_MAX_ENTRIES and its byte budget, the oldest
+ * replies going first.
  */
 #include "check.h"
 #include "ng_cache.h"
@@ -254,22 +255,64 @@ static void many_entries(void)
 		bad += !got(c, cookie, &b, T0 + 1, NULL);
 	}
 	CHECK_EQ(bad, 0);
-	/* Beyond the cap, replies are simply not cached. */
+	/* Beyond the cap, the oldest reply makes room for the new one. */
 	put(c, "over", &a, "O", T0 + 1);
-	CHECK(got(c, "over", &a, T0 + 1, NULL));
-	/* A rotation makes room, and the full generation is still there as the previous one. */
-	put(c, "over", &a, "O", T0 + 30);
-	CHECK(got(c, "over", &a, T0 + 30, "O"));
-	for (unsigned int i = 0; i < NG_CACHE_MAX_ENTRIES; i += 1021) {
-		snprintf(cookie, sizeof(cookie), "0_%u_%u", i % 97, i);
-		snprintf(reply, sizeof(reply), "r%u", i);
-		bad += !got(c, cookie, &a, T0 + 30, reply);
+	CHECK(got(c, "over", &a, T0 + 1, "O"));
+	CHECK(got(c, "0_0_0", &a, T0 + 1, NULL));
+	CHECK(got(c, "0_1_1", &a, T0 + 1, "r1"));
+	CHECK_EQ(ng_cache_count(c), NG_CACHE_MAX_ENTRIES);
+	ng_cache_free(c);
+}
+
+/* The budget is in bytes: big replies push out the oldest, one above it is not kept. */
+static void byte_budget(void)
+{
+	struct ng_cache *c = ng_cache_new(30);
+	struct sockaddr_storage a = v4("127.0.0.1", 5000);
+	static char big[1000];
+	char cookie[32];
+	size_t one;
+
+	CHECK(c);
+	memset(big, 'x', sizeof(big));
+	ng_cache_put(c, "probe", 5, &a, big, sizeof(big), T0);
+	one = ng_cache_bytes(c);
+	CHECK(one >= sizeof(big) && one < sizeof(big) + 512);
+	ng_cache_free(c);
+
+	c = ng_cache_new(30);
+	CHECK(c);
+	CHECK_EQ(ng_cache_bytes(c), 0);
+	ng_cache_set_limit(c, 10 * one);
+	for (int i = 0; i < 25; i++) {
+		snprintf(cookie, sizeof(cookie), "c%d", i);
+		big[0] = (char)('a' + i);
+		ng_cache_put(c, cookie, strlen(cookie), &a, big, sizeof(big), T0 + i);
+		CHECK(ng_cache_bytes(c) <= 10 * one);
 	}
-	CHECK_EQ(bad, 0);
-	/* And all of it goes in time. */
-	CHECK(got(c, "0_0_0", &a, T0 + 60, NULL));
-	CHECK(got(c, "over", &a, T0 + 60, "O"));
-	CHECK(got(c, "over", &a, T0 + 90, NULL));
+	CHECK_EQ(ng_cache_count(c), 10);
+	for (int i = 0; i < 25; i++) {
+		const char *r;
+		size_t len;
+
+		snprintf(cookie, sizeof(cookie), "c%d", i);
+		r = ng_cache_get(c, cookie, strlen(cookie), &a, T0 + 25, &len);
+		CHECK(i < 15 ? !r : r && len == sizeof(big) && r[0] == 'a' + i);
+	}
+	/* Larger than the whole budget: not cached, and nothing else is pushed out for it. */
+	{
+		char *huge = calloc(1, 11 * one);
+
+		CHECK(huge);
+		ng_cache_put(c, "huge", 4, &a, huge, 11 * one, T0 + 25);
+		free(huge);
+	}
+	CHECK(got(c, "huge", &a, T0 + 25, NULL));
+	CHECK_EQ(ng_cache_count(c), 10);
+	/* 0 keeps nothing. */
+	ng_cache_set_limit(c, 0);
+	put(c, "zero", &a, "Z", T0 + 25);
+	CHECK(got(c, "zero", &a, T0 + 25, NULL));
 	ng_cache_free(c);
 }
 
@@ -280,6 +323,7 @@ static const struct check_case cases[] = {
 	CASE(expiry_after_idle),
 	CASE(cookie_too_long),
 	CASE(many_entries),
+	CASE(byte_budget),
 };
 
 CHECK_MAIN("ng_cache", cases)
