@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "fdlimit.h"
 #include "kernel.h"
 #include "log.h"
 #include "ng_server.h"
@@ -44,6 +45,19 @@ static void on_tick(struct relay *r, void *arg)
 	(void)r;
 	session_tick(arg);
 	ng_server_tick(arg, now_mono());
+}
+
+/* Every media port is a socket: say so at start when the fd limit, not the range, caps calls. */
+static void fd_plan(const struct srtprelayd *d)
+{
+	struct fdlimit_plan p;
+
+	fdlimit_setup(d->cfg.port_max - d->cfg.port_min + 1, &p);
+	if (p.calls_by_fds < p.calls_by_ports)
+		log_warn("open-file limit %lu allows about %lu calls, fewer than the %lu of "
+			 "--port-min..--port-max: raise LimitNOFILE (ulimit -n) to %lu for the whole "
+			 "range", p.limit, p.calls_by_fds, p.calls_by_ports,
+			 (unsigned long)(d->cfg.port_max - d->cfg.port_min + 1) + FDLIMIT_RESERVE);
 }
 
 /* systemd's readiness protocol (Type=notify) without libsystemd: one datagram. */
@@ -118,6 +132,7 @@ int main(int argc, char **argv)
 	signal(SIGHUP, SIG_IGN);
 
 	d->started = now_mono();
+	fd_plan(d);
 	if (ports_init(&d->ports, (uint16_t)d->cfg.port_min, (uint16_t)d->cfg.port_max) ||
 	    calls_init(&d->calls, CALL_BUCKETS)) {
 		log_err("out of memory");

@@ -5,6 +5,7 @@
  * srtprelay_ prefix, _total for counters, base units, labels for the dimensions.
  */
 #include "daemon.h"
+#include "fdlimit.h"
 #include "log.h"
 #include "metrics.h"
 #include "ng.h"
@@ -75,6 +76,11 @@ void metrics_render(struct srtprelayd *d, struct strbuf *sb)
 	sb_addf(sb, "srtprelay_ports_used %u\n", d->ports.used);
 	head(sb, "srtprelay_ports", "gauge", "Media ports in --port-min..--port-max.");
 	sb_addf(sb, "srtprelay_ports %u\n", ports_total(&d->ports));
+	head(sb, "srtprelay_open_files_limit", "gauge",
+	     "RLIMIT_NOFILE: every media port is one descriptor.");
+	sb_addf(sb, "srtprelay_open_files_limit %lu\n", fdlimit_max());
+	head(sb, "srtprelay_open_files", "gauge", "Descriptors open now.");
+	sb_addf(sb, "srtprelay_open_files %lu\n", fdlimit_in_use());
 	head(sb, "srtprelay_kernel_offload", "gauge", "1 when srtprelay.ko relays streams.");
 	sb_addf(sb, "srtprelay_kernel_offload %d\n", d->kern ? 1 : 0);
 	head(sb, "srtprelay_userspace_packets_total", "counter",

@@ -15,6 +15,7 @@
 
 #include "bencode.h"
 #include "daemon.h"
+#include "fdlimit.h"
 #include "log.h"
 #include "ng.h"
 #include "ng_req.h"
@@ -306,6 +307,8 @@ static void cmd_statistics(struct srtprelayd *d, struct strbuf *reply)
 	be_kint(reply, "streamsuserspace", t.streams - t.kernel_streams);
 	be_kint(reply, "portsused", d->ports.used);
 	be_kint(reply, "portstotal", ports_total(&d->ports));
+	be_kint(reply, "fdlimit", (long long)fdlimit_max());
+	be_kint(reply, "fdsinuse", (long long)fdlimit_in_use());
 	be_kstr(reply, "mode", d->kern ? "kernel" : "userspace");
 	be_kint(reply, "uptime", (long long)(now_mono() - d->started));
 	be_end(reply);

@@ -25,6 +25,7 @@
 
 #include "bundle.h"
 #include "daemon.h"
+#include "fdlimit.h"
 #include "kernel.h"
 #include "log.h"
 #include "ng_req.h"
@@ -372,9 +373,13 @@ int session_offer(struct srtprelayd *d, const struct ng_req *req, struct strbuf 
 		else
 			session_dtls_off(y);
 		if ((ret = side_sockets(d, x, ia)) || (ret = side_sockets(d, y, ib))) {
-			snprintf(err, errlen, ret == -EADDRNOTAVAIL ?
-				 "Ran out of ports (--port-min..--port-max all in use)" :
-				 "Cannot open media sockets: %s", strerror(-ret));
+			if (ret == -EMFILE || ret == -ENFILE)
+				snprintf(err, errlen, "Out of file descriptors (open-file limit "
+					 "%lu reached): raise LimitNOFILE", fdlimit_max());
+			else
+				snprintf(err, errlen, ret == -EADDRNOTAVAIL ?
+					 "Ran out of ports (--port-min..--port-max all in use)" :
+					 "Cannot open media sockets: %s", strerror(-ret));
 			goto fail;
 		}
 

@@ -129,7 +129,7 @@ def free_range(n):
 
 
 class Daemon:
-    def __init__(self, build, *args, ports=200, life=300, interface="127.0.0.1"):
+    def __init__(self, build, *args, ports=200, life=300, interface="127.0.0.1", nofile=None):
         self.pmin, self.pmax = free_range(ports)
         self.ng_port = free_range(2)[0]
         self.tcp_port = self.ng_port + 1      # free_range(2) holds both
@@ -139,7 +139,12 @@ class Daemon:
                "--listen-ng=127.0.0.1:%d" % self.ng_port,
                "--listen-tcp-ng=127.0.0.1:%d" % self.tcp_port,
                "--port-min=%d" % self.pmin, "--port-max=%d" % self.pmax] + list(args)
-        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
+        limit = None
+        if nofile:      # (soft, hard) RLIMIT_NOFILE for the relay
+            import resource
+            limit = lambda: resource.setrlimit(resource.RLIMIT_NOFILE, nofile)  # noqa: E731
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT,
+                                     preexec_fn=limit)
         self.ng = NG(("127.0.0.1", self.ng_port))
         self.ng.wait_ready(self.proc, 5, self.logtext)
 

@@ -158,7 +158,43 @@ def t_reply_cache_bounded(build):
     check(rc == 0, "exit %s: %s" % (rc, log[-2000:]))
 
 
-CASES = [t_tcp_held_open, t_reply_cache_bounded]
+def t_fd_limit(build):
+    """A hard open-file limit below what the port range needs: the soft limit is raised to
+    it, one line at start says how many calls that allows, statistics report it, and the
+    call beyond it is refused cleanly (its ports come back, later calls work)."""
+    d = Daemon(build, ports=1000, nofile=(100, 300), life=60)
+    try:
+        log = d.logtext()
+        check("open-file limit 300 allows about 59 calls, fewer than the 250" in log, log)
+        st = d.ng.call("statistics")["statistics"]["currentstatistics"]
+        check(st["fdlimit"] == 300 and 0 < st["fdsinuse"] < 64, st)
+        n, err = 0, None
+        while n < 100:
+            r = d.ng.call("offer", call_id="fd-%d" % n, from_tag="f",
+                          sdp=sdp("127.0.0.1", 40000 + 2 * n))
+            if r.get("result") != "ok":
+                err = r.get("error-reason", "")
+                break
+            n += 1
+        check(err and "Out of file descriptors (open-file limit 300 reached)" in err, err)
+        check(50 <= n <= 75, "%d calls before the refusal" % n)
+        st = d.ng.call("statistics")["statistics"]["currentstatistics"]
+        check(st["sessionsown"] == n and st["fdsinuse"] >= 290, st)
+        time.sleep(1.5)     # the refused call's sockets close with their last completion
+        st = d.ng.call("statistics")["statistics"]["currentstatistics"]
+        check(st["portsused"] == 4 * n, st)
+        for i in range(n):
+            check(d.ng.call("delete", call_id="fd-%d" % i).get("result") == "ok", i)
+        r = d.ng.call("offer", call_id="fd-again", from_tag="f", sdp=sdp("127.0.0.1", 40000))
+        check(r.get("result") == "ok", r)
+        st = d.ng.call("statistics")["statistics"]["currentstatistics"]
+        check(st["sessionsown"] == 1 and st["portsused"] == 4, st)
+    finally:
+        rc, log = d.stop()
+    check(rc == 0, "exit %s: %s" % (rc, log[-2000:]))
+
+
+CASES = [t_tcp_held_open, t_reply_cache_bounded, t_fd_limit]
 
 
 def main():
