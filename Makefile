@@ -28,7 +28,10 @@ endif
 
 WARN := -Wall -Wextra $(WERROR) -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wvla -Wformat=2
-INCS := -Iinclude -Ikmod/srtp -Idaemon -Ictl
+# The daemon's layers (README, "Layout"); every folder is on the include path, and
+# tests/layers/check-layers.sh keeps includes pointing downward only.
+DAEMON_DIRS := $(sort $(patsubst %/,%,$(dir $(wildcard daemon/*/*.[ch]))))
+INCS := -Iinclude -Ikmod/srtp -Ilib $(addprefix -I,$(DAEMON_DIRS)) -Idaemon -Ictl
 ALL_CFLAGS = -std=gnu11 $(WARN) -MMD -MP $(INCS) -D_GNU_SOURCE $(CPPFLAGS) $(CFLAGS)
 
 LIB_CRYPTO := -lssl -lcrypto
@@ -40,8 +43,8 @@ LIB_NFTNL  := -lnftnl
 # The SRTP core: kernel-safe C shared with the module (kmod/srtp/), built here for userspace.
 CORE_SRC   := $(sort $(wildcard kmod/srtp/*.c))
 # The daemon's code except main(), so that tests and fuzzers link the same objects. The
-# library is a thin archive: members keep their paths, so daemon/nft.o and ctl/nft.o coexist.
-DLIB_SRC   := $(sort $(filter-out daemon/main.c,$(wildcard daemon/*.c)))
+# library is a thin archive: members keep their paths, so lib/nft.o and ctl/nft.o coexist.
+DLIB_SRC   := $(sort $(wildcard lib/*.c) $(filter-out daemon/main.c,$(wildcard daemon/*.c daemon/*/*.c)))
 CTL_SRC    := $(sort $(wildcard ctl/*.c))
 # The ctl tool's code except main(), in the library too, so tests link what the tool runs.
 CLIB_SRC   := $(filter-out ctl/main.c,$(CTL_SRC))

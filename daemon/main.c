@@ -165,7 +165,7 @@ out:
 	kernel_stop(d);
 	relay_exit(&d->relay);
 	ng_server_stop(d);
-	calls_free(&d->calls, &d->relay);
+	calls_free(&d->calls);
 	ports_free(&d->ports);
 	if (d->cfg.pidfile[0])
 		unlink(d->cfg.pidfile);

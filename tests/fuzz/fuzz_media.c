@@ -149,7 +149,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sin->sin_port = htons(sel & 0x20 ? 7777 : (sel >> 6 & 1) ? 6000 : 5000);
 		plen = (uint32_t)len;
 		memcpy(buf, data + off, plen);
-		ret = packet_process(s, &src, buf, &plen, sizeof(buf), now_mono(), &out);
+		ret = packet_process(s->side, s->comp, &src, buf, &plen, sizeof(buf), now_mono(), &out);
 		if (ret == 0 && plen > sizeof(buf))
 			abort();
 		if (ret == PKT_STUN)

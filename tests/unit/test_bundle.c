@@ -7,8 +7,10 @@
  * ICE consent freshness (RFC 7675).
  */
 #include "bundle.h"
+#include "session_bundle.h"
 #include "check.h"
 #include "packet.h"
+#include "relay.h"
 #include "srtp_openssl.h"
 
 #include <netinet/in.h>
@@ -134,7 +136,7 @@ static int from_browser(struct fixture *f, uint8_t *p, uint32_t len, bool rtcp, 
 	if (rtcp ? srtp_rtcp_protect(&f->br_tx, p, &len, 256) :
 		   srtp_rtp_protect(&f->br_tx, p, &len, 256))
 		return 99;
-	return packet_process(&f->sa[0], &src, p, &len, 256, now, out);
+	return packet_process(f->sa[0].side, f->sa[0].comp, &src, p, &len, 256, now, out);
 }
 
 static int from_phone(struct fixture *f, int media, uint8_t *p, uint32_t *len, double now,
@@ -142,7 +144,7 @@ static int from_phone(struct fixture *f, int media, uint8_t *p, uint32_t *len, d
 {
 	struct sockaddr_storage src = check_addr("127.0.0.3", 6000 + 2 * (unsigned int)media);
 
-	return packet_process(&f->sb[media][COMP_RTP], &src, p, len, 256, now, out);
+	return packet_process(f->sb[media][COMP_RTP].side, COMP_RTP, &src, p, len, 256, now, out);
 }
 
 static void assign(void)
@@ -224,7 +226,7 @@ static void demultiplex(void)
 		uint32_t len = rtp(p, 96, 3, 0xb0);
 
 		CHECK_EQ(srtp_rtp_protect(&f.br_tx, p, &len, sizeof(p)), 0);
-		CHECK_EQ(packet_process(&f.sa[0], &src, p, &len, 256, 1, &out),
+		CHECK_EQ(packet_process(f.sa[0].side, f.sa[0].comp, &src, p, &len, 256, 1, &out),
 			 -1 - DROP_BAD_SOURCE);
 	}
 	teardown(&f);

@@ -43,13 +43,13 @@ static void table_by_length(void)
 		CHECK(call_find(&t, ids[i].id, ids[i].len) == c[i]);
 	CHECK(!call_find(&t, "a\0d", 3));
 	for (int i = 0; i < 4; i++) {
-		call_destroy(&t, c[i], NULL);
+		call_destroy(&t, c[i]);
 		for (int j = i + 1; j < 4; j++)
 			CHECK(call_find(&t, ids[j].id, ids[j].len) == c[j]);
 	}
 	CHECK_EQ(t.count, 0);
 	CHECK_EQ(buckets_used(&t), 0);
-	calls_free(&t, NULL);
+	calls_free(&t);
 }
 
 static void tags_by_length(void)
@@ -67,8 +67,8 @@ static void tags_by_length(void)
 	CHECK(call_leg(c, "f\0x", 3) == a);
 	CHECK(call_leg(c, "f", 1) == b);
 	CHECK(!call_leg(c, "f\0y", 3));
-	call_destroy(&t, c, NULL);
-	calls_free(&t, NULL);
+	call_destroy(&t, c);
+	calls_free(&t);
 }
 
 static struct srtprelayd d;

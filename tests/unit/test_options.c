@@ -50,10 +50,10 @@ static void rtpengine_names(void)
 		     "--timeout=30", "--interface=pub/::1!2001:db8::1"), 0);
 	CHECK_EQ(c.n_iface, 2);
 	CHECK(!strcmp(c.iface[0].name, "default"));
-	CHECK(!strcmp(config_addr_str(&c.iface[0].local, a, sizeof(a)), "127.0.0.1"));
+	CHECK(!strcmp(addr_str(&c.iface[0].local, a, sizeof(a)), "127.0.0.1"));
 	CHECK(!strcmp(c.iface[1].name, "pub"));
-	CHECK(!strcmp(config_addr_str(&c.iface[1].advertised, a, sizeof(a)), "2001:db8::1"));
-	CHECK(!strcmp(config_addr_str(&c.listen_ng, a, sizeof(a)), "127.0.0.1:2223"));
+	CHECK(!strcmp(addr_str(&c.iface[1].advertised, a, sizeof(a)), "2001:db8::1"));
+	CHECK(!strcmp(addr_str(&c.listen_ng, a, sizeof(a)), "127.0.0.1:2223"));
 	CHECK_EQ(c.port_min, 40000);
 	CHECK_EQ(c.port_max, 40100);
 	CHECK_EQ(c.table, -1);
@@ -116,7 +116,7 @@ static void config_file_and_override(void)
 	CHECK_EQ(c.port_max, 31999);
 	CHECK_EQ(c.timeout, 20);	/* the command line wins, wherever it stands */
 	CHECK(c.foreground);
-	CHECK(!strcmp(config_addr_str(&c.listen_ng, a, sizeof(a)), "127.0.0.1:2224"));
+	CHECK(!strcmp(addr_str(&c.listen_ng, a, sizeof(a)), "127.0.0.1:2224"));
 }
 
 static void config_file_errors_name_line_and_key(void)
@@ -144,15 +144,15 @@ static void endpoints(void)
 	struct sockaddr_storage ss;
 	char a[64];
 
-	CHECK_EQ(config_parse_endpoint("[::1]:5000", &ss, true), 0);
-	CHECK(!strcmp(config_addr_str(&ss, a, sizeof(a)), "[::1]:5000"));
-	CHECK_EQ(config_parse_endpoint("2223", &ss, true), 0);
-	CHECK(!strcmp(config_addr_str(&ss, a, sizeof(a)), "127.0.0.1:2223"));
-	CHECK(config_parse_endpoint("127.0.0.1", &ss, true) < 0);
-	CHECK(config_parse_endpoint("127.0.0.1:0", &ss, true) < 0);
-	CHECK(config_parse_endpoint("127.0.0.1:70000", &ss, true) < 0);
-	CHECK(config_parse_endpoint("[::1", &ss, false) < 0);
-	CHECK_EQ(config_parse_endpoint("::1", &ss, false), 0);
+	CHECK_EQ(addr_parse("[::1]:5000", &ss, true), 0);
+	CHECK(!strcmp(addr_str(&ss, a, sizeof(a)), "[::1]:5000"));
+	CHECK_EQ(addr_parse("2223", &ss, true), 0);
+	CHECK(!strcmp(addr_str(&ss, a, sizeof(a)), "127.0.0.1:2223"));
+	CHECK(addr_parse("127.0.0.1", &ss, true) < 0);
+	CHECK(addr_parse("127.0.0.1:0", &ss, true) < 0);
+	CHECK(addr_parse("127.0.0.1:70000", &ss, true) < 0);
+	CHECK(addr_parse("[::1", &ss, false) < 0);
+	CHECK_EQ(addr_parse("::1", &ss, false), 0);
 }
 
 static const struct check_case cases[] = {

@@ -7,6 +7,7 @@
  */
 #include "check.h"
 #include "packet.h"
+#include "relay.h"
 #include "srtp_openssl.h"
 
 #include <netinet/in.h>
@@ -58,7 +59,7 @@ static uint32_t rtp(uint8_t *p, uint16_t seq, uint32_t ssrc)
 static int feed(struct msock *s, struct sockaddr_storage src, uint8_t *p, uint32_t *len,
 		double now, struct pkt_out *out)
 {
-	return packet_process(s, &src, p, len, 256, now, out);
+	return packet_process(s->side, s->comp, &src, p, len, 256, now, out);
 }
 
 static void rtp_both_ways(void)

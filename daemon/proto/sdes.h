@@ -13,8 +13,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "call.h"
+#include "srtp.h"
 #include "strbuf.h"
+
+#define SDES_MAX_LINES 16
+
+/* One a=crypto line: the policy its key makes. */
+struct sdes_line {
+	uint32_t tag;
+	struct srtp_policy pol;
+};
+
+struct sdes_state {
+	struct sdes_line remote[SDES_MAX_LINES];	/* what the endpoint announced */
+	unsigned int n_remote;
+	struct sdes_line ours[SDES_MAX_LINES];	/* what we gave it */
+	unsigned int n_ours;
+};
 
 /* Suites we offer when the other side gave no preference, strongest first (as rtpengine). */
 extern const uint8_t sdes_default_suites[];

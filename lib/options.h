@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "addr.h"
+
 #define CONFIG_MAX_IFACES 8
 #define CONFIG_ERR_MAX 256
 #define CONFIG_PATH_MAX 256
@@ -72,10 +74,6 @@ int config_load_file(struct config *c, const char *path, char *err, size_t errle
 int config_from_args(struct config *c, int argc, char **argv, char *err, size_t errlen);
 /* Checks the combination (ports, interfaces); fills err. */
 int config_validate(const struct config *c, char *err, size_t errlen);
-/* Parses "ADDR:PORT", "[V6]:PORT", "ADDR" or "PORT" (then on loopback) into ss. */
-int config_parse_endpoint(const char *s, struct sockaddr_storage *ss, bool need_port);
-/* Formats an address (and the port if non-zero) as text. */
-const char *config_addr_str(const struct sockaddr_storage *ss, char *buf, size_t size);
 void config_usage(FILE *f);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "addr.h"
 #include "call.h"
 #include "options.h"
 
@@ -36,19 +37,12 @@ struct pkt_out {
 };
 
 /*
- * pkt (len octets, cap octets of room) arrived on s from src. On 0, pkt/len hold the
- * packet to send and out says where; otherwise the return is PKT_* or -1 - a drop reason,
- * already counted in the side's stats.
+ * pkt (len octets, cap octets of room) arrived from src on a socket of t (a transport
+ * owner) for component comp. On 0, pkt/len hold the packet to send and out says where;
+ * otherwise the return is PKT_* or -1 - a drop reason, already counted in the side's stats.
  */
-int packet_process(struct msock *s, const struct sockaddr_storage *src, uint8_t *pkt,
-		   uint32_t *len, uint32_t cap, double now, struct pkt_out *out);
-bool addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
-/* True if ss has a family, a non-zero port and a specified address. */
-bool addr_usable(const struct sockaddr_storage *ss);
-socklen_t addr_len(const struct sockaddr_storage *ss);
-/* The port of an AF_INET / AF_INET6 address, in host order; setting it. */
-uint16_t addr_port(const struct sockaddr_storage *ss);
-void addr_set_port(struct sockaddr_storage *ss, uint16_t port);
+int packet_process(struct media_side *t, unsigned int comp, const struct sockaddr_storage *src,
+		   uint8_t *pkt, uint32_t *len, uint32_t cap, double now, struct pkt_out *out);
 /* Where side y's endpoint gets component comp: the confirmed address, else its SDP one;
  * NULL when neither is usable. */
 const struct sockaddr_storage *packet_destination(const struct media_side *y, unsigned int comp);

@@ -9,6 +9,7 @@
 #include "ng_req.h"
 #include "options.h"
 #include "packet.h"
+#include "relay.h"
 #include "ice.h"
 #include "sdes.h"
 #include "session_dtls.h"
@@ -276,7 +277,7 @@ int session_sdp_write(const struct ng_req *req, const struct sdp *in, struct leg
 		if (!adv)
 			adv = &t->advertised;
 		/* advertised has port 0: the address alone */
-		config_addr_str(&t->advertised, job.media_addr[i], sizeof(job.media_addr[i]));
+		addr_str(&t->advertised, job.media_addr[i], sizeof(job.media_addr[i]));
 		mr->port = port;
 		mr->proto = y->proto;
 		mr->conn_addr = job.media_addr[i];
@@ -307,7 +308,7 @@ int session_sdp_write(const struct ng_req *req, const struct sdp *in, struct leg
 		}
 	}
 	if (adv) {
-		config_addr_str(adv, job.addr, sizeof(job.addr));
+		addr_str(adv, job.addr, sizeof(job.addr));
 		rw->session_addr = job.addr;
 		rw->session_family = adv->ss_family;
 		if (req->replace_origin) {

@@ -23,13 +23,12 @@
 
 #include "dtls.h"
 #include "ice.h"
+#include "ng_req.h"
+#include "sdes.h"
 #include "srtp.h"
 
 #define CALL_MAX_MEDIA 16
-#define CALL_ID_MAX 256
-#define CALL_TAG_MAX 128
 #define CALL_MAX_SSRC 8		/* SSRCs per SRTP context */
-#define SDES_MAX_LINES 16
 
 enum { COMP_RTP, COMP_RTCP, COMP_COUNT };
 
@@ -61,20 +60,8 @@ struct stream_stats {
 };
 
 struct media_side;
-struct port_pool;
 
-/* One local UDP socket. Freed only after io_uring has reported its last completion. */
-struct msock {
-	int fd;
-	uint16_t port;
-	uint8_t comp;		/* COMP_RTP or COMP_RTCP (with rtcp-mux: RTP carries both) */
-	bool armed;		/* a multishot receive is pending */
-	bool dead;		/* its stream is gone; free on the final completion */
-	struct media_side *side;
-	struct msock *next_rearm;
-	struct port_pool *pool;	/* its port goes back here when the fd is closed */
-	struct msock *prev_closing, *next_closing;	/* dead, waiting for its last completion */
-};
+struct msock;	/* a local socket (relay.h) */
 
 struct peer {
 	struct sockaddr_storage sdp;	/* from SDP; family 0 = unknown */
@@ -83,19 +70,6 @@ struct peer {
 	bool confirmed;
 	bool by_ice;		/* confirmed by an ICE nomination: the SDP address cannot take it */
 	uint8_t rank;		/* of a tentative learned address (packet.c) */
-};
-
-/* One a=crypto line: the policy its key makes. */
-struct sdes_line {
-	uint32_t tag;
-	struct srtp_policy pol;
-};
-
-struct sdes_state {
-	struct sdes_line remote[SDES_MAX_LINES];	/* what the endpoint announced */
-	unsigned int n_remote;
-	struct sdes_line ours[SDES_MAX_LINES];	/* what we gave it */
-	unsigned int n_ours;
 };
 
 enum dtls_setup { DTLS_SETUP_NONE, DTLS_SETUP_ACTPASS, DTLS_SETUP_ACTIVE, DTLS_SETUP_PASSIVE };
@@ -179,7 +153,6 @@ struct call {
 	struct call *prev, *next;	/* all calls, for list and timeouts */
 };
 
-struct relay;
 struct port_pool;
 
 /* The call table. */
@@ -193,11 +166,12 @@ struct calls {
 };
 
 int calls_init(struct calls *t, uint32_t nbuckets);
-void calls_free(struct calls *t, struct relay *r);
+/* Frees what calls are left (their sockets closed by the session already). */
+void calls_free(struct calls *t);
 struct call *call_find(struct calls *t, const char *id, size_t len);
 struct call *call_create(struct calls *t, const char *id, size_t len);
-/* Closes every socket, releases ports, wipes keys, frees. */
-void call_destroy(struct calls *t, struct call *c, struct relay *r);
+/* Wipes keys and frees; the session closed the call's sockets (session_call_delete). */
+void call_destroy(struct calls *t, struct call *c);
 /* Finds the leg with this tag; NULL if none. */
 struct leg *call_leg(struct call *c, const char *tag, size_t len);
 /* Finds or adds a leg; NULL if the call already has two other legs. */
@@ -206,7 +180,8 @@ static inline struct leg *leg_other(struct leg *l)
 {
 	return l == &l->call->leg[0] ? &l->call->leg[1] : &l->call->leg[0];
 }
-void media_side_free(struct media_side *m, struct relay *r);
+/* Wipes and frees one side; its sockets must be closed (and NULL) already. */
+void media_side_free(struct media_side *m);
 /* The side whose sockets, address, ICE and DTLS carry m's media. */
 static inline struct media_side *side_transport(const struct media_side *m)
 {

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "bundle.h"
+#include "session_bundle.h"
 #include "daemon.h"
 #include "fdlimit.h"
 #include "kernel.h"
@@ -633,7 +634,18 @@ void session_call_stop(struct srtprelayd *d, struct call *c)
 void session_call_delete(struct srtprelayd *d, struct call *c)
 {
 	session_call_stop(d, c);
-	call_destroy(&d->calls, c, &d->relay);
+	for (unsigned int l = 0; l < 2; l++)
+		for (unsigned int i = 0; i < c->leg[l].n_media; i++) {
+			struct media_side *m = c->leg[l].media[i];
+
+			for (unsigned int k = 0; m && k < COMP_COUNT; k++)
+				if (m->sock[k]) {
+					/* its port goes back when the fd closes */
+					relay_sock_close(&d->relay, m->sock[k]);
+					m->sock[k] = NULL;
+				}
+		}
+	call_destroy(&d->calls, c);
 }
 
 /* On hold: no stream of the call is sendrecv (sendonly, recvonly, inactive or rejected),

@@ -76,7 +76,7 @@ static const struct opt opts[] = {
 void config_defaults(struct config *c)
 {
 	memset(c, 0, sizeof(*c));
-	config_parse_endpoint("127.0.0.1:2223", &c->listen_ng, true);
+	addr_parse("127.0.0.1:2223", &c->listen_ng, true);
 	c->port_min = 30000;
 	c->port_max = 40000;
 	c->timeout = 60;
@@ -85,113 +85,6 @@ void config_defaults(struct config *c)
 	c->endpoint_learning = EL_HEURISTIC;
 	c->reply_cache_mb = 64;
 	c->log_level = LOG_NOTICE;
-}
-
-const char *config_addr_str(const struct sockaddr_storage *ss, char *buf, size_t size)
-{
-	char a[INET6_ADDRSTRLEN] = "?";
-	unsigned int port = 0;
-
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *s = (const void *)ss;
-
-		inet_ntop(AF_INET, &s->sin_addr, a, sizeof(a));
-		port = ntohs(s->sin_port);
-	} else if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *s = (const void *)ss;
-
-		inet_ntop(AF_INET6, &s->sin6_addr, a, sizeof(a));
-		port = ntohs(s->sin6_port);
-	}
-	if (!port)
-		snprintf(buf, size, "%s", a);
-	else if (ss->ss_family == AF_INET6)
-		snprintf(buf, size, "[%s]:%u", a, port);
-	else
-		snprintf(buf, size, "%s:%u", a, port);
-	return buf;
-}
-
-static int parse_addr(const char *s, size_t len, struct sockaddr_storage *ss)
-{
-	char a[INET6_ADDRSTRLEN + 2];
-
-	if (len >= sizeof(a))
-		return -EINVAL;
-	memcpy(a, s, len);
-	a[len] = '\0';
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET, a, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
-		ss->ss_family = AF_INET;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, a, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
-		ss->ss_family = AF_INET6;
-		return 0;
-	}
-	return -EINVAL;
-}
-
-static int parse_port(const char *s, unsigned int *port)
-{
-	char *end;
-	unsigned long v;
-
-	if (!isdigit((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v == 0 || v > 65535)
-		return -EINVAL;
-	*port = (unsigned int)v;
-	return 0;
-}
-
-static void set_port(struct sockaddr_storage *ss, unsigned int port)
-{
-	if (ss->ss_family == AF_INET)
-		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
-	else
-		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
-}
-
-int config_parse_endpoint(const char *s, struct sockaddr_storage *ss, bool need_port)
-{
-	const char *colon, *addr = s;
-	size_t alen;
-	unsigned int port = 0;
-
-	if (s[0] == '[') {		/* [v6]:port or [v6] */
-		const char *close = strchr(s, ']');
-
-		if (!close)
-			return -EINVAL;
-		addr = s + 1;
-		alen = (size_t)(close - addr);
-		if (close[1] == ':') {
-			if (parse_port(close + 2, &port))
-				return -EINVAL;
-		} else if (close[1]) {
-			return -EINVAL;
-		}
-	} else if (strspn(s, "0123456789") == strlen(s)) {	/* just a port */
-		if (parse_port(s, &port))
-			return -EINVAL;
-		addr = "127.0.0.1";
-		alen = strlen(addr);
-	} else if ((colon = strchr(s, ':')) && !strchr(colon + 1, ':')) {	/* v4:port */
-		alen = (size_t)(colon - s);
-		if (parse_port(colon + 1, &port))
-			return -EINVAL;
-	} else {			/* bare v4 or v6 address */
-		alen = strlen(s);
-	}
-	if (parse_addr(addr, alen, ss))
-		return -EINVAL;
-	if (need_port && !port)
-		return -EINVAL;
-	set_port(ss, port);
-	return 0;
 }
 
 static int set_iface(struct config *c, const char *v, char *err, size_t errlen)
@@ -222,10 +115,10 @@ static int set_iface(struct config *c, const char *v, char *err, size_t errlen)
 	bang = strchr(buf, '!');
 	if (bang)
 		buf[bang - buf] = '\0';
-	if (parse_addr(buf, strlen(buf), &i->local))
+	if (addr_parse_ip(buf, strlen(buf), &i->local))
 		goto bad;
 	if (bang) {
-		if (parse_addr(bang + 1, strlen(bang + 1), &i->advertised) ||
+		if (addr_parse_ip(bang + 1, strlen(bang + 1), &i->advertised) ||
 		    i->advertised.ss_family != i->local.ss_family)
 			goto bad;
 	} else {
@@ -303,7 +196,7 @@ int config_set(struct config *c, const char *key, const char *value, char *err, 
 		strcpy(field, value);
 		return 0;
 	case OPT_ENDPOINT:
-		if (config_parse_endpoint(value, (struct sockaddr_storage *)(void *)field, true)) {
+		if (addr_parse(value, (struct sockaddr_storage *)(void *)field, true)) {
 			snprintf(err, errlen, "%s: '%s' is not [ADDRESS:]PORT", key, value);
 			return -EINVAL;
 		}

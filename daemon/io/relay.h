@@ -21,6 +21,19 @@
 
 struct port_pool;
 
+/* One local UDP socket. Freed only after io_uring has reported its last completion. */
+struct msock {
+	int fd;
+	uint16_t port;
+	uint8_t comp;		/* COMP_RTP or COMP_RTCP (with rtcp-mux: RTP carries both) */
+	bool armed;		/* a multishot receive is pending */
+	bool dead;		/* its stream is gone; free on the final completion */
+	struct media_side *side;
+	struct msock *next_rearm;
+	struct port_pool *pool;	/* its port goes back here when the fd is closed */
+	struct msock *prev_closing, *next_closing;	/* dead, waiting for its last completion */
+};
+
 #define RELAY_BUF_SIZE 2048	/* per packet: recvmsg header, address, payload, trailer room */
 
 /* What a completion is for: the low bits of user_data (pointers are 16-aligned). */

@@ -17,6 +17,10 @@
 
 struct bval;
 
+/* Identifiers as the call table stores them, NUL included (a NUL inside is refused). */
+#define CALL_ID_MAX 256
+#define CALL_TAG_MAX 128
+
 enum ng_cmd {
 	NG_CMD_UNKNOWN,
 	NG_CMD_PING,

@@ -261,7 +261,7 @@ static bool media_complete(struct relay *r, struct msock *s, struct io_uring_cqe
 	len = io_uring_recvmsg_payload_length(o, cqe->res, &recv_tmpl);
 	cap = (uint32_t)(buf + RELAY_BUF_SIZE - pkt);
 	r->stats.rx++;
-	ret = packet_process(s, &src, pkt, &len, cap, now, &out);
+	ret = packet_process(s->side, s->comp, &src, pkt, &len, cap, now, &out);
 	if (s->side->kernel_check) {
 		s->side->kernel_check = false;
 		if (r->confirmed)

@@ -6,8 +6,6 @@
 
 #include "call.h"
 #include "log.h"
-#include "ports.h"
-#include "relay.h"
 
 static const char *const drop_names[] = {
 #define X(e, s) s,
@@ -37,10 +35,10 @@ int calls_init(struct calls *t, uint32_t nbuckets)
 	return t->bucket ? 0 : -ENOMEM;
 }
 
-void calls_free(struct calls *t, struct relay *r)
+void calls_free(struct calls *t)
 {
 	while (t->head)
-		call_destroy(t, t->head, r);
+		call_destroy(t, t->head);
 	free(t->bucket);
 	t->bucket = NULL;
 }
@@ -112,15 +110,10 @@ struct leg *call_leg_get(struct call *c, const char *tag, size_t len)
 	return l;
 }
 
-void media_side_free(struct media_side *m, struct relay *r)
+void media_side_free(struct media_side *m)
 {
 	if (!m)
 		return;
-	for (int i = 0; i < COMP_COUNT; i++) {
-		if (!m->sock[i])
-			continue;
-		relay_sock_close(r, m->sock[i]);	/* its port goes back when the fd closes */
-	}
 	if (m->in_on)
 		srtp_ctx_free(&m->in);
 	if (m->out_on)
@@ -173,7 +166,7 @@ double call_last_packet(const struct call *c)
 	return last;
 }
 
-void call_destroy(struct calls *t, struct call *c, struct relay *r)
+void call_destroy(struct calls *t, struct call *c)
 {
 	struct stream_stats tot[COMP_COUNT];
 	struct call **pp = &t->bucket[hash_id(c->id, c->id_len) % t->nbuckets];
@@ -197,7 +190,7 @@ void call_destroy(struct calls *t, struct call *c, struct relay *r)
 		c->next->prev = c->prev;
 	for (unsigned int l = 0; l < 2; l++)
 		for (unsigned int i = 0; i < c->leg[l].n_media; i++)
-			media_side_free(c->leg[l].media[i], r);
+			media_side_free(c->leg[l].media[i]);
 	t->count--;
 	t->deleted_total++;
 	free(c);

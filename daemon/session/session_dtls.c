@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "bundle.h"
+#include "session_bundle.h"
 #include "call.h"
 #include "daemon.h"
 #include "dtls.h"

@@ -11,58 +11,6 @@ static struct log_limit src_limit, auth_limit;
 
 double consent_timeout = CONSENT_TIMEOUT;
 
-bool addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
-
-		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
-	}
-	if (a->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
-
-		return x->sin6_port == y->sin6_port &&
-		       !memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr));
-	}
-	return false;
-}
-
-bool addr_usable(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *s = (const void *)ss;
-
-		return s->sin_port && s->sin_addr.s_addr != htonl(INADDR_ANY);
-	}
-	if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *s = (const void *)ss;
-
-		return s->sin6_port && !IN6_IS_ADDR_UNSPECIFIED(&s->sin6_addr);
-	}
-	return false;
-}
-
-socklen_t addr_len(const struct sockaddr_storage *ss)
-{
-	return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-}
-
-uint16_t addr_port(const struct sockaddr_storage *ss)
-{
-	return ntohs(ss->ss_family == AF_INET6 ? ((const struct sockaddr_in6 *)ss)->sin6_port :
-						 ((const struct sockaddr_in *)ss)->sin_port);
-}
-
-void addr_set_port(struct sockaddr_storage *ss, uint16_t port)
-{
-	if (ss->ss_family == AF_INET6)
-		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
-	else
-		((struct sockaddr_in *)ss)->sin_port = htons(port);
-}
-
 static int drop(struct media_side *x, unsigned int comp, enum drop_reason r)
 {
 	x->stats[comp].drops[r]++;
@@ -100,21 +48,13 @@ enum { RANK_SDP, RANK_SAME_IP, RANK_SAME_PORT, RANK_OTHER };
 
 unsigned int endpoint_learning = EL_HEURISTIC;
 
-static bool same_ip(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	struct sockaddr_storage x = *a;
-
-	addr_set_port(&x, addr_port(b));
-	return addr_equal(&x, b);
-}
-
 static uint8_t rank_of(const struct peer *p, const struct sockaddr_storage *src)
 {
 	if (addr_equal(src, &p->sdp))
 		return RANK_SDP;
 	if (endpoint_learning != EL_HEURISTIC || !addr_usable(&p->sdp))
 		return RANK_OTHER;
-	if (same_ip(src, &p->sdp))
+	if (addr_same_host(src, &p->sdp))
 		return RANK_SAME_IP;
 	return src->ss_family == p->sdp.ss_family && addr_port(src) == addr_port(&p->sdp) ?
 		       RANK_SAME_PORT : RANK_OTHER;
@@ -134,7 +74,7 @@ static bool source_ok(struct media_side *x, unsigned int comp, const struct sock
 
 	if (endpoint_learning == EL_OFF && !p->by_ice)
 		return addr_usable(&p->sdp) && (x->strict_source ? addr_equal(src, &p->sdp) :
-								   same_ip(src, &p->sdp));
+								   addr_same_host(src, &p->sdp));
 	if (p->confirmed)
 		return addr_equal(src, &p->learned) ||
 		       (addr_equal(src, &p->sdp) && packet_sdp_may_take_over(x, comp));
@@ -238,11 +178,10 @@ bool packet_consent_ok(const struct media_side *t, double now)
 	       now - t->ice.last_request <= consent_timeout;
 }
 
-int packet_process(struct msock *s, const struct sockaddr_storage *src, uint8_t *pkt,
-		   uint32_t *len, uint32_t cap, double now, struct pkt_out *out)
+int packet_process(struct media_side *t, unsigned int comp, const struct sockaddr_storage *src,
+		   uint8_t *pkt, uint32_t *len, uint32_t cap, double now, struct pkt_out *out)
 {
-	struct media_side *t = s->side, *x = t, *y = x->other, *yt;
-	unsigned int comp = s->comp;
+	struct media_side *x = t, *y = x->other, *yt;
 	const struct sockaddr_storage *to;
 	int err;
 
@@ -268,7 +207,7 @@ int packet_process(struct msock *s, const struct sockaddr_storage *src, uint8_t 
 		char a[64];
 
 		log_ratelimited(&src_limit, LOG_INFO, "dropping media from unexpected source %s",
-				config_addr_str(src, a, sizeof(a)));
+				addr_str(src, a, sizeof(a)));
 		return drop(t, comp, DROP_BAD_SOURCE);
 	}
 	if (t->n_bundled) {

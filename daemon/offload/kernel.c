@@ -387,7 +387,7 @@ static void orphan_remove(struct srtprelayd *d, const struct sockaddr_storage *l
 		kflow_del(&k->nl, local);
 		ports_release(&d->ports, addr_port(local));
 		log_notice("kernel flow %s from an earlier run went silent: removed",
-			   config_addr_str(local, a, sizeof(a)));
+			   addr_str(local, a, sizeof(a)));
 		*pp = o->next;
 		free(o);
 		return;

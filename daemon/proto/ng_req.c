@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "bencode.h"
-#include "call.h"
 #include "ng_req.h"
 #include "srtp.h"
 

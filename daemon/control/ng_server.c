@@ -144,7 +144,7 @@ void ng_server_request(struct srtprelayd *d, const char *data, size_t len,
 		char a[64];
 
 		log_ratelimited(&ng_limit, LOG_WARNING, "ng: message from %s without a cookie",
-				config_addr_str(from, a, sizeof(a)));
+				addr_str(from, a, sizeof(a)));
 		return;
 	}
 	cached = ng_cache_get(d->cache, cookie.s, cookie.len, from, now, &clen);
@@ -185,14 +185,6 @@ static void udp_readable(struct ng_server *srv, struct ng_sock *s)
 	}
 }
 
-static bool same_host(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	struct sockaddr_storage x = *a;
-
-	addr_set_port(&x, addr_port(b));
-	return addr_equal(&x, b);
-}
-
 /* Connections of listener l from from's address. */
 static unsigned int from_source(const struct ng_server *srv, const struct ng_sock *l,
 				const struct sockaddr_storage *from)
@@ -200,7 +192,7 @@ static unsigned int from_source(const struct ng_server *srv, const struct ng_soc
 	unsigned int n = 0;
 
 	for (const struct ng_sock *c = srv->socks; c; c = c->next)
-		n += c->listener == l && !c->closing && same_host(&c->peer, from);
+		n += c->listener == l && !c->closing && addr_same_host(&c->peer, from);
 	return n;
 }
 
@@ -221,7 +213,7 @@ static void listen_readable(struct ng_server *srv, struct ng_sock *s)
 			srv->d->conns_refused[lim->idx]++;
 			log_ratelimited(&ng_limit, LOG_WARNING, "%s: refusing a TCP connection from "
 					"%s: %s", lim->idx ? "metrics" : "ng",
-					config_addr_str(&from, a, sizeof(a)),
+					addr_str(&from, a, sizeof(a)),
 					s->n_conns >= lim->conns ? "listener full" :
 					"too many from that address");
 			close(fd);
@@ -257,7 +249,7 @@ void ng_server_tick(struct srtprelayd *d, double now)
 		d->conns_timed_out[lim->idx]++;
 		log_ratelimited(&ng_limit, LOG_INFO, "%s: closing TCP connection from %s: request "
 				"incomplete after %.0f s", lim->idx ? "metrics" : "ng",
-				config_addr_str(&c->peer, a, sizeof(a)), lim->partial_timeout);
+				addr_str(&c->peer, a, sizeof(a)), lim->partial_timeout);
 		sock_close(srv, c);
 	}
 }
@@ -447,7 +439,7 @@ int ng_server_start(struct srtprelayd *d)
 	fd = bind_socket(&d->cfg.listen_ng, SOCK_DGRAM);
 	if (fd < 0) {
 		log_err("cannot listen for ng on UDP %s: %s",
-			config_addr_str(&d->cfg.listen_ng, a, sizeof(a)), strerror(-fd));
+			addr_str(&d->cfg.listen_ng, a, sizeof(a)), strerror(-fd));
 		return fd;
 	}
 	sock_new(srv, NGS_UDP, fd);
@@ -456,7 +448,7 @@ int ng_server_start(struct srtprelayd *d)
 		fd = bind_socket(&d->cfg.listen_tcp_ng, SOCK_STREAM);
 		if (fd < 0) {
 			log_err("cannot listen for ng on TCP %s: %s",
-				config_addr_str(&d->cfg.listen_tcp_ng, a, sizeof(a)),
+				addr_str(&d->cfg.listen_tcp_ng, a, sizeof(a)),
 				strerror(-fd));
 			return fd;
 		}
@@ -464,22 +456,22 @@ int ng_server_start(struct srtprelayd *d)
 			return -ENOMEM;
 		l->limits = &ng_limits;
 		log_notice("ng control on TCP %s",
-			   config_addr_str(&d->cfg.listen_tcp_ng, a, sizeof(a)));
+			   addr_str(&d->cfg.listen_tcp_ng, a, sizeof(a)));
 	}
 	if (d->cfg.listen_http.ss_family) {
 		fd = bind_socket(&d->cfg.listen_http, SOCK_STREAM);
 		if (fd < 0) {
 			log_err("cannot listen for metrics on %s: %s",
-				config_addr_str(&d->cfg.listen_http, a, sizeof(a)), strerror(-fd));
+				addr_str(&d->cfg.listen_http, a, sizeof(a)), strerror(-fd));
 			return fd;
 		}
 		if (!(l = sock_new(srv, NGS_HTTP_LISTEN, fd)))
 			return -ENOMEM;
 		l->limits = &http_limits;
 		log_notice("Prometheus metrics on http://%s/metrics",
-			   config_addr_str(&d->cfg.listen_http, a, sizeof(a)));
+			   addr_str(&d->cfg.listen_http, a, sizeof(a)));
 	}
-	log_notice("ng control on %s (UDP)", config_addr_str(&d->cfg.listen_ng, a, sizeof(a)));
+	log_notice("ng control on %s (UDP)", addr_str(&d->cfg.listen_ng, a, sizeof(a)));
 	return 0;
 }
 

@@ -9,7 +9,8 @@
  * What arrives on the owner's port goes to the media that knows its SSRC, else to the one
  * whose m= line lists its payload type (and then knows the SSRC), else to the owner; RTCP
  * goes by its sender's SSRC, else to the owner. Streams of a bundle with several media stay
- * in userspace: the kernel has one context per port.
+ * in userspace: the kernel has one context per port. Who joins whose bundle, and keying the
+ * members, is the session's (session_bundle.c).
  */
 #ifndef SRTPRELAY_BUNDLE_H
 #define SRTPRELAY_BUNDLE_H
@@ -19,17 +20,6 @@
 
 #include "call.h"
 
-struct srtprelayd;
-
-/*
- * Fixes who shares whose transport on leg l, from what its SDP grouped (after an answer):
- * media with an a=mid in the group, accepted, RTP with rtcp-mux and keyed the same way as
- * the first, join it. A new member's own DTLS association goes; if the owner is keyed
- * already, the member is keyed alike.
- */
-void bundle_assign(struct leg *l);
-/* After the owner's DTLS handshake: its keys for every member too. */
-void bundle_key_members(struct srtprelayd *d, struct media_side *owner);
 /* The media of owner t's bundle that a packet (RTP, or RTCP if rtcp) belongs to. */
 struct media_side *bundle_demux(struct media_side *t, const uint8_t *pkt, uint32_t len,
 				bool rtcp);
