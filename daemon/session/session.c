@@ -279,15 +279,177 @@ static int offer_check(const struct sdp *sdp, const struct ng_req *req, char *er
 	return 0;
 }
 
+/* The call an offer is for, and its offering leg: found, or made (*fresh). */
+static struct leg *offer_leg(struct srtprelayd *d, const struct ng_req *req, bool *fresh,
+			     char *err, size_t errlen, int *ret)
+{
+	struct call *c = call_find(&d->calls, req->call_id.s, req->call_id.len);
+	struct leg *a;
+
+	*fresh = false;
+	*ret = -EINVAL;
+	if (!c) {
+		if (d->cfg.max_calls && d->calls.count >= d->cfg.max_calls) {
+			snprintf(err, errlen, "Call limit reached (%u calls)", d->cfg.max_calls);
+			*ret = -ENOSPC;
+			return NULL;
+		}
+		c = call_create(&d->calls, req->call_id.s, req->call_id.len);
+		if (!c) {
+			snprintf(err, errlen, "Cannot create call (call-id too long?)");
+			return NULL;
+		}
+		*fresh = true;
+	}
+	a = call_leg_get(c, req->from_tag.s, req->from_tag.len);
+	if (!a) {
+		snprintf(err, errlen, "Call already has two other parties (from-tag unknown)");
+		if (*fresh)
+			session_call_delete(d, c);
+		return NULL;
+	}
+	if (c->n_legs < 2)
+		c->n_legs = 2;	/* the other leg exists, its tag comes with the answer */
+	tag_set(leg_other(a), req->to_tag);
+	c->last_signal = now_mono();
+	*ret = 0;
+	return a;
+}
+
+/* What B is offered for A's media x: profile, rtcp-mux, ICE and DTLS as the flags say. */
+static int offer_shape_b(const struct ng_req *req, const struct sdp_media *sm,
+			 struct media_side *x, struct media_side *y, char *err, size_t errlen)
+{
+	/* What B is to speak: what the flags ask for, else what A speaks (offer_check has
+	 * refused what we cannot key). */
+	const char *bproto = x->raw ? NULL : proto_name(req->proto);
+	int ret;
+
+	snprintf(y->proto, sizeof(y->proto), "%s", bproto ? bproto : x->proto);
+	snprintf(y->type, sizeof(y->type), "%s", x->type);
+	y->raw = x->raw;
+	y->secure = !y->raw && proto_srtp(y->proto);
+	y->rejected = false;
+	/* rtcp-mux: accept A's unless told to reject it (demux still accepts it, as rtpengine
+	 * does: WebRTC needs it); offer it to B if A did, unless demux. */
+	x->rtcp_mux = x->mux_sdp = !x->raw && sm->sec.rtcp_mux && !req->rtcp_mux_reject;
+	y->mux_sdp = !y->raw && ((sm->sec.rtcp_mux && !req->rtcp_mux_demux) ||
+				 req->rtcp_mux_offer || req->rtcp_mux_require);
+	/* B hears ICE from us as the flag says, or as it (or else A) spoke before. */
+	ret = session_ice_toward(y, x->leg->call->answered, req, err, errlen);
+	if (ret)
+		return ret;
+	/* B keys with DTLS when its profile is UDP/TLS/...: we offer our certificate. */
+	if (y->secure && sdp_proto_is_dtls((struct sdp_str){ y->proto, strlen(y->proto) }))
+		session_dtls_setup(y, false, req->dtls);
+	else
+		session_dtls_off(y);
+	return 0;
+}
+
+static int offer_sockets(struct srtprelayd *d, struct media_side *x, struct media_side *y,
+			 const struct config_iface *ia, const struct config_iface *ib, char *err,
+			 size_t errlen)
+{
+	int ret = side_sockets(d, x, ia);
+
+	if (!ret)
+		ret = side_sockets(d, y, ib);
+	if (ret == -EMFILE || ret == -ENFILE)
+		snprintf(err, errlen, "Out of file descriptors (open-file limit %lu reached): "
+			 "raise LimitNOFILE", fdlimit_max());
+	else if (ret)
+		snprintf(err, errlen, ret == -EADDRNOTAVAIL ?
+			 "Ran out of ports (--port-min..--port-max all in use)" :
+			 "Cannot open media sockets: %s", strerror(-ret));
+	return ret;
+}
+
+/* Keys: A's from its a=crypto (our answer to A picks its line now; with DTLS the handshake
+ * gives them after the answer), and B's offer: our fresh keys, one line per allowed suite. */
+static int offer_keys(const struct ng_req *req, const struct sdp_media *sm, unsigned int i,
+		      struct media_side *x, struct media_side *y, struct strbuf *warn, char *err,
+		      size_t errlen)
+{
+	if (x->secure && x->dtls.on) {
+		x->sdes.n_remote = x->sdes.n_ours = 0;
+	} else if (x->secure) {
+		int k, ret;
+
+		side_crypto(x, sm, warn);
+		k = sdes_answer(&x->sdes, 0, 0);
+		if (k < 0) {
+			snprintf(err, errlen, "media %u: none of the offered a=crypto suites is "
+				 "supported", i + 1);
+			return -ENOTSUP;
+		}
+		ret = session_key_side(x, &x->sdes.remote[k].pol, &x->sdes.ours[0].pol, err, errlen);
+		if (ret)
+			return ret;
+	} else {
+		unkey(x);
+		x->sdes.n_remote = x->sdes.n_ours = 0;
+	}
+	if (y->secure && y->dtls.on) {
+		y->sdes.n_ours = y->sdes.n_remote = 0;
+	} else if (y->secure) {
+		if (!sdes_build_offer(x->secure && !x->dtls.on ? &x->sdes : NULL, req->sdes_no,
+				      req->sdes_only, &y->sdes)) {
+			snprintf(err, errlen, "media %u: SDES-no/SDES-only leave no crypto suite to "
+				 "offer", i + 1);
+			return -ENOTSUP;
+		}
+	} else {
+		unkey(y);
+		y->sdes.n_ours = y->sdes.n_remote = 0;
+	}
+	return 0;
+}
+
+/* One m= line of A's offer: what A is (address, ICE, DTLS), what B gets, sockets, keys. */
+static int offer_media(struct srtprelayd *d, const struct ng_req *req, const struct sdp *sdp,
+		       unsigned int i, struct leg *a, const struct config_iface *ia,
+		       const struct config_iface *ib, struct strbuf *warn, char *err,
+		       size_t errlen)
+{
+	const struct sdp_media *sm = &sdp->media[i];
+	struct media_side *x = side_get(a, i), *y = side_get(leg_other(a), i);
+	int ret;
+
+	if (!x || !y) {
+		snprintf(err, errlen, "Out of memory");
+		return -ENOMEM;
+	}
+	x->other = y;
+	y->other = x;
+	ret = session_sdp_endpoint(x, sdp, sm, req, err, errlen);
+	if (!ret)
+		ret = session_ice_seen(x, sdp, sm, err, errlen);
+	if (!ret && session_dtls_offered(sdp, sm))
+		ret = session_dtls_seen(x, sdp, sm, err, errlen);
+	else if (!ret)
+		session_dtls_off(x);
+	if (ret)
+		return ret;
+	if (x->rejected) {
+		y->rejected = true;
+		return 0;
+	}
+	ret = offer_shape_b(req, sm, x, y, err, errlen);
+	if (!ret)
+		ret = offer_sockets(d, x, y, ia, ib, err, errlen);
+	if (!ret)
+		ret = offer_keys(req, sm, i, x, y, warn, err, errlen);
+	return ret;
+}
+
 int session_offer(struct srtprelayd *d, const struct ng_req *req, struct strbuf *out,
 		  struct strbuf *warn, char *err, size_t errlen)
 {
 	const struct config_iface *ia, *ib;
 	const struct sdp *sdp;
-	const char *bproto;
-	struct call *c;
-	struct leg *a, *b;
-	bool fresh = false;
+	struct leg *a;
+	bool fresh;
 	int ret;
 
 	if (!req->from_tag.len) {
@@ -300,140 +462,26 @@ int session_offer(struct srtprelayd *d, const struct ng_req *req, struct strbuf 
 	ret = offer_check(sdp, req, err, errlen);
 	if (ret)
 		return ret;
-	c = call_find(&d->calls, req->call_id.s, req->call_id.len);
-	if (!c) {
-		if (d->cfg.max_calls && d->calls.count >= d->cfg.max_calls) {
-			snprintf(err, errlen, "Call limit reached (%u calls)", d->cfg.max_calls);
-			return -ENOSPC;
-		}
-		c = call_create(&d->calls, req->call_id.s, req->call_id.len);
-		if (!c) {
-			snprintf(err, errlen, "Cannot create call (call-id too long?)");
-			return -EINVAL;
-		}
-		fresh = true;
-	}
-	a = call_leg_get(c, req->from_tag.s, req->from_tag.len);
-	if (!a) {
-		snprintf(err, errlen, "Call already has two other parties (from-tag unknown)");
-		return -EINVAL;
-	}
-	b = leg_other(a);
-	if (c->n_legs < 2)
-		c->n_legs = 2;	/* the other leg exists, its tag comes with the answer */
-	tag_set(b, req->to_tag);
-	c->last_signal = now_mono();
-
+	a = offer_leg(d, req, &fresh, err, errlen, &ret);
+	if (!a)
+		return ret;
 	ia = pick_iface(&d->cfg, req->direction[0], 0);
 	ib = pick_iface(&d->cfg, req->direction[1], req->addr_family);
-	for (unsigned int i = 0; i < sdp->n_media; i++) {
-		const struct sdp_media *sm = &sdp->media[i];
-		struct media_side *x = side_get(a, i), *y = side_get(b, i);
-
-		if (!x || !y) {
-			snprintf(err, errlen, "Out of memory");
-			ret = -ENOMEM;
-			goto fail;
-		}
-		x->other = y;
-		y->other = x;
-		ret = session_sdp_endpoint(x, sdp, sm, req, err, errlen);
-		if (!ret)
-			ret = session_ice_seen(x, sdp, sm, err, errlen);
-		if (!ret && session_dtls_offered(sdp, sm))
-			ret = session_dtls_seen(x, sdp, sm, err, errlen);
-		else if (!ret)
-			session_dtls_off(x);
-		if (ret)
-			goto fail;
-		if (x->rejected) {
-			y->rejected = true;
-			continue;
-		}
-		/* What B is to speak: what the flags ask for, else what A speaks (offer_check
-		 * has refused what we cannot key). */
-		bproto = x->raw ? NULL : proto_name(req->proto);
-		snprintf(y->proto, sizeof(y->proto), "%s", bproto ? bproto : x->proto);
-		snprintf(y->type, sizeof(y->type), "%s", x->type);
-		y->raw = x->raw;
-		y->secure = !y->raw && proto_srtp(y->proto);
-		y->rejected = false;
-		/* rtcp-mux: accept A's unless told to reject it (demux still accepts it, as
-		 * rtpengine does: WebRTC needs it); offer it to B if A did, unless demux. */
-		x->rtcp_mux = x->mux_sdp = !x->raw && sm->sec.rtcp_mux && !req->rtcp_mux_reject;
-		y->mux_sdp = !y->raw && ((sm->sec.rtcp_mux && !req->rtcp_mux_demux) ||
-					 req->rtcp_mux_offer || req->rtcp_mux_require);
-
-		/* B hears ICE from us as the flag says, or as it (or else A) spoke before. */
-		ret = session_ice_toward(y, c->answered, req, err, errlen);
-		if (ret)
-			goto fail;
-		/* B keys with DTLS when its profile is UDP/TLS/...: we offer our certificate. */
-		if (y->secure && sdp_proto_is_dtls((struct sdp_str){ y->proto, strlen(y->proto) }))
-			session_dtls_setup(y, false, req->dtls);
-		else
-			session_dtls_off(y);
-		if ((ret = side_sockets(d, x, ia)) || (ret = side_sockets(d, y, ib))) {
-			if (ret == -EMFILE || ret == -ENFILE)
-				snprintf(err, errlen, "Out of file descriptors (open-file limit "
-					 "%lu reached): raise LimitNOFILE", fdlimit_max());
-			else
-				snprintf(err, errlen, ret == -EADDRNOTAVAIL ?
-					 "Ran out of ports (--port-min..--port-max all in use)" :
-					 "Cannot open media sockets: %s", strerror(-ret));
-			goto fail;
-		}
-
-		/* A's keys: our answer to A picks its line now (with DTLS the handshake
-		 * gives them, after the answer). */
-		if (x->secure && x->dtls.on) {
-			x->sdes.n_remote = x->sdes.n_ours = 0;
-		} else if (x->secure) {
-			int k;
-
-			side_crypto(x, sm, warn);
-			k = sdes_answer(&x->sdes, 0, 0);
-			if (k < 0) {
-				snprintf(err, errlen, "media %u: none of the offered a=crypto "
-					 "suites is supported", i + 1);
-				ret = -ENOTSUP;
-				goto fail;
-			}
-			ret = session_key_side(x, &x->sdes.remote[k].pol, &x->sdes.ours[0].pol, err, errlen);
-			if (ret)
-				goto fail;
-		} else {
-			unkey(x);
-			x->sdes.n_remote = x->sdes.n_ours = 0;
-		}
-		/* B's offer: our fresh keys, one line per suite allowed. */
-		if (y->secure && y->dtls.on) {
-			y->sdes.n_ours = y->sdes.n_remote = 0;
-		} else if (y->secure) {
-			if (!sdes_build_offer(x->secure && !x->dtls.on ? &x->sdes : NULL, req->sdes_no,
-					      req->sdes_only, &y->sdes)) {
-				snprintf(err, errlen, "media %u: SDES-no/SDES-only leave no "
-					 "crypto suite to offer", i + 1);
-				ret = -ENOTSUP;
-				goto fail;
-			}
-		} else {
-			unkey(y);
-			y->sdes.n_ours = y->sdes.n_remote = 0;
-		}
+	for (unsigned int i = 0; i < sdp->n_media && !ret; i++)
+		ret = offer_media(d, req, sdp, i, a, ia, ib, warn, err, errlen);
+	if (!ret) {
+		a->call->offerer = a == &a->call->leg[0] ? 0 : 1;
+		ret = session_sdp_write(req, sdp, leg_other(a), false, out, err, errlen);
 	}
-	c->offerer = a == &c->leg[0] ? 0 : 1;
-	ret = session_sdp_write(req, sdp, b, false, out, err, errlen);
-	if (ret)
-		goto fail;
+	if (ret) {
+		if (fresh)
+			session_call_delete(d, a->call);
+		return ret;
+	}
 	for (unsigned int i = 0; i < a->n_media; i++)
 		kernel_update_media(d, a->media[i]);
-	log_notice("[%s] offer from %s: %u media", c->id, a->tag, sdp->n_media);
+	log_notice("[%s] offer from %s: %u media", a->call->id, a->tag, sdp->n_media);
 	return 0;
-fail:
-	if (fresh)
-		session_call_delete(d, c);
-	return ret;
 }
 
 /* What can make an answer fail, checked before any media side changes. */
