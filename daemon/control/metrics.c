@@ -43,10 +43,10 @@ void metrics_render(struct srtprelayd *d, struct strbuf *sb)
 		sb_addf(sb, "srtprelay_drops_total{reason=\"%s\"} %llu\n", drop_name(r),
 			(unsigned long long)t.all.drops[r]);
 	head(sb, "srtprelay_ng_requests_total", "counter", "ng requests by command and result.");
-	for (int i = 0; i < NGI_COUNT; i++)
-		for (int e = 0; e < 2; e++)
+	for (unsigned int k = 1; k <= NG_CMD_COUNT; k++)	/* the commands, then "unknown" */
+		for (unsigned int i = k % NG_CMD_COUNT, e = 0; e < 2; e++)
 			sb_addf(sb, "srtprelay_ng_requests_total{command=\"%s\",result=\"%s\"} %llu\n",
-				ng_cmd_name((unsigned int)i), e ? "error" : "ok",
+				ng_cmd_name(i), e ? "error" : "ok",
 				(unsigned long long)d->ng_requests[i][e]);
 	head(sb, "srtprelay_ng_retransmits_total", "counter",
 	     "ng requests answered from the retransmit cache.");

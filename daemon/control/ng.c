@@ -269,7 +269,8 @@ static int cmd_query(struct srtprelayd *d, const struct ng_req *req, struct strb
 #define NG_LIST_DEFAULT 32
 #define NG_LIST_MAX 500
 
-static void cmd_list(struct srtprelayd *d, const struct ng_req *req, struct strbuf *reply)
+static int cmd_list(struct srtprelayd *d, const struct ng_req *req, struct strbuf *reply,
+		    char *err, size_t errlen)
 {
 	long long limit = req->limit > 0 ? req->limit : NG_LIST_DEFAULT;
 
@@ -284,9 +285,12 @@ static void cmd_list(struct srtprelayd *d, const struct ng_req *req, struct strb
 		be_str(reply, c->id);
 	be_end(reply);
 	be_end(reply);
+	(void)err, (void)errlen;
+	return 0;
 }
 
-static void cmd_statistics(struct srtprelayd *d, struct strbuf *reply)
+static int cmd_statistics(struct srtprelayd *d, const struct ng_req *req, struct strbuf *reply,
+			  char *err, size_t errlen)
 {
 	struct daemon_totals t;
 
@@ -328,8 +332,10 @@ static void cmd_statistics(struct srtprelayd *d, struct strbuf *reply)
 	be_end(reply);
 	be_str(reply, "controlstatistics");
 	be_dict(reply);
-	for (int i = 0; i < NGI_COUNT; i++) {
-		be_str(reply, ng_cmd_name((unsigned int)i));
+	for (unsigned int k = 1; k <= NG_CMD_COUNT; k++) {
+		unsigned int i = k % NG_CMD_COUNT;	/* the commands, then "unknown" */
+
+		be_str(reply, ng_cmd_name(i));
 		be_dict(reply);
 		be_kint(reply, "ok", (long long)d->ng_requests[i][0]);
 		be_kint(reply, "error", (long long)d->ng_requests[i][1]);
@@ -339,33 +345,41 @@ static void cmd_statistics(struct srtprelayd *d, struct strbuf *reply)
 	be_end(reply);
 	be_end(reply);
 	be_end(reply);
+	(void)req, (void)err, (void)errlen;
+	return 0;
 }
 
-const char *ng_cmd_name(unsigned int i)
+static int cmd_ping(struct srtprelayd *d, const struct ng_req *req, struct strbuf *reply,
+		    char *err, size_t errlen)
 {
-	static const char *const names[NGI_COUNT] = {
-#define X(e, s) s,
-		NG_COMMANDS(X)
-#undef X
-		"unknown",
-	};
-
-	return i < NGI_COUNT ? names[i] : "unknown";
+	(void)d, (void)req, (void)err, (void)errlen;
+	be_dict(reply);
+	be_kstr(reply, "result", "pong");
+	be_end(reply);
+	return 0;
 }
 
-static enum ng_cmd_index cmd_index(enum ng_cmd c)
+static int cmd_unknown(struct srtprelayd *d, const struct ng_req *req, struct strbuf *reply,
+		       char *err, size_t errlen)
 {
-	switch (c) {
-	case NG_CMD_PING: return NGI_PING;
-	case NG_CMD_OFFER: return NGI_OFFER;
-	case NG_CMD_ANSWER: return NGI_ANSWER;
-	case NG_CMD_DELETE: return NGI_DELETE;
-	case NG_CMD_QUERY: return NGI_QUERY;
-	case NG_CMD_LIST: return NGI_LIST;
-	case NG_CMD_STATISTICS: return NGI_STATISTICS;
-	default: return NGI_UNKNOWN;
-	}
+	(void)d, (void)reply;
+	snprintf(err, errlen, "Unrecognized command '%.*s'",
+		 (int)(req->cmd_name.len > 64 ? 64 : req->cmd_name.len), req->cmd_name.s);
+	return -EINVAL;
 }
+
+/* The handler of each command of NG_COMMANDS (ng_req.h); 0 or -errno with err filled. */
+static int (*const handlers[NG_CMD_COUNT])(struct srtprelayd *d, const struct ng_req *req,
+					   struct strbuf *reply, char *err, size_t errlen) = {
+	[NG_CMD_UNKNOWN] = cmd_unknown,
+	[NG_CMD_PING] = cmd_ping,
+	[NG_CMD_OFFER] = cmd_offer_answer,
+	[NG_CMD_ANSWER] = cmd_offer_answer,
+	[NG_CMD_DELETE] = cmd_delete,
+	[NG_CMD_QUERY] = cmd_query,
+	[NG_CMD_LIST] = cmd_list,
+	[NG_CMD_STATISTICS] = cmd_statistics,
+};
 
 void ng_handle(struct srtprelayd *d, const char *body, size_t len, struct strbuf *reply)
 {
@@ -382,43 +396,14 @@ void ng_handle(struct srtprelayd *d, const char *body, size_t len, struct strbuf
 		char why[300];
 
 		snprintf(why, sizeof(why), "Failed to decode bencode: %s", err);
-		d->ng_requests[NGI_UNKNOWN][1]++;
+		d->ng_requests[NG_CMD_UNKNOWN][1]++;
 		reply_error(reply, why);
 		return;
 	}
 	ret = ng_req_parse(root, &req, err, sizeof(err));
-	if (!ret) {
-		switch (req.cmd) {
-		case NG_CMD_PING:
-			be_dict(reply);
-			be_kstr(reply, "result", "pong");
-			be_end(reply);
-			break;
-		case NG_CMD_OFFER:
-		case NG_CMD_ANSWER:
-			ret = cmd_offer_answer(d, &req, reply, err, sizeof(err));
-			break;
-		case NG_CMD_DELETE:
-			ret = cmd_delete(d, &req, reply, err, sizeof(err));
-			break;
-		case NG_CMD_QUERY:
-			ret = cmd_query(d, &req, reply, err, sizeof(err));
-			break;
-		case NG_CMD_LIST:
-			cmd_list(d, &req, reply);
-			break;
-		case NG_CMD_STATISTICS:
-			cmd_statistics(d, reply);
-			break;
-		default:
-			snprintf(err, sizeof(err), "Unrecognized command '%.*s'",
-				 (int)(req.cmd_name.len > 64 ? 64 : req.cmd_name.len),
-				 req.cmd_name.s);
-			ret = -EINVAL;
-			break;
-		}
-	}
-	d->ng_requests[cmd_index(req.cmd)][ret ? 1 : 0]++;
+	if (!ret)
+		ret = handlers[req.cmd](d, &req, reply, err, sizeof(err));
+	d->ng_requests[req.cmd][ret ? 1 : 0]++;
 	if (ret) {
 		reply->len = start;	/* drop anything half-written */
 		if (reply->p)

@@ -15,8 +15,6 @@ struct call;
 
 /* Appends the bencoded reply to body (len octets) onto reply. */
 void ng_handle(struct srtprelayd *d, const char *body, size_t len, struct strbuf *reply);
-/* "offer", ... for an enum ng_cmd_index (the counters in statistics and metrics). */
-const char *ng_cmd_name(unsigned int i);
 /* The call's legs, streams and counters, as query and delete return them (dict entries). */
 void ng_call_details(struct srtprelayd *d, const struct call *c, struct strbuf *sb);
 

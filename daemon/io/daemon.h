@@ -7,30 +7,13 @@
 
 #include "call.h"
 #include "options.h"
+#include "ng_req.h"
 #include "ports.h"
 #include "relay.h"
 
 struct ng_cache;
 struct ng_server;
 struct kernel;
-
-/* ng requests by command and outcome, for statistics and metrics. */
-#define NG_COMMANDS(X)                        \
-	X(PING, "ping")                       \
-	X(OFFER, "offer")                     \
-	X(ANSWER, "answer")                   \
-	X(DELETE, "delete")                   \
-	X(QUERY, "query")                     \
-	X(LIST, "list")                       \
-	X(STATISTICS, "statistics")
-
-enum ng_cmd_index {
-#define X(e, s) NGI_##e,
-	NG_COMMANDS(X)
-#undef X
-	NGI_UNKNOWN,
-	NGI_COUNT
-};
 
 struct srtprelayd {
 	struct config cfg;
@@ -41,7 +24,7 @@ struct srtprelayd {
 	struct ng_server *ng;
 	struct kernel *kern;	/* NULL: userspace only */
 	double started;
-	uint64_t ng_requests[NGI_COUNT][2];	/* [command][0 ok, 1 error] */
+	uint64_t ng_requests[NG_CMD_COUNT][2];	/* [enum ng_cmd][0 ok, 1 error] */
 	uint64_t ng_retransmits;
 	uint64_t dtls_handshakes[2];	/* [0 ok, 1 failed] */
 	/* TCP control connections (ng_server.c), [0 ng, 1 http]: refused at accept (listener

@@ -303,12 +303,18 @@ static const struct {
 
 static const struct {
 	const char *name;
-	enum ng_cmd cmd;
-} commands[] = {
-	{ "ping", NG_CMD_PING },	   { "offer", NG_CMD_OFFER }, { "answer", NG_CMD_ANSWER },
-	{ "delete", NG_CMD_DELETE },	   { "query", NG_CMD_QUERY }, { "list", NG_CMD_LIST },
-	{ "statistics", NG_CMD_STATISTICS },
+	unsigned int needs;	/* NG_NEEDS_* */
+} commands[NG_CMD_COUNT] = {
+	[NG_CMD_UNKNOWN] = { "unknown", 0 },
+#define X(e, n, needs) [NG_CMD_##e] = { n, needs },
+	NG_COMMANDS(X)
+#undef X
 };
+
+const char *ng_cmd_name(unsigned int cmd)
+{
+	return commands[cmd < NG_CMD_COUNT ? cmd : NG_CMD_UNKNOWN].name;
+}
 
 static int string_value(const struct bval *v, const char *key, struct ng_str *out, char *err,
 			size_t errlen)
@@ -425,6 +431,31 @@ static int check_ids(const struct ng_req *q, char *err, size_t errlen)
 	return 0;
 }
 
+/* What the command needs, in the order rtpengine reports what is missing. */
+static int check_needs(const struct ng_req *q, unsigned int needs, char *err, size_t errlen)
+{
+	static const struct {
+		unsigned int bit;
+		size_t off;
+		const char *missing;
+	} fields[] = {
+		{ NG_NEEDS_CALL_ID, offsetof(struct ng_req, call_id), "Missing call-id" },
+		{ NG_NEEDS_FROM_TAG, offsetof(struct ng_req, from_tag), "Missing from-tag" },
+		{ NG_NEEDS_TO_TAG, offsetof(struct ng_req, to_tag), "Missing to-tag" },
+		{ NG_NEEDS_SDP, offsetof(struct ng_req, sdp), "No SDP body" },
+	};
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		const struct ng_str *v = (const void *)((const char *)q + fields[i].off);
+
+		if ((needs & fields[i].bit) && !v->len) {
+			snprintf(err, errlen, "%s", fields[i].missing);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int ng_req_parse(const struct bval *dict, struct ng_req *q, char *err, size_t errlen)
 {
 	const struct bval *cmd;
@@ -440,9 +471,9 @@ int ng_req_parse(const struct bval *dict, struct ng_req *q, char *err, size_t er
 		return -EINVAL;
 	}
 	q->cmd_name = (struct ng_str){ cmd->s, cmd->len };
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (unsigned int i = NG_CMD_UNKNOWN + 1; i < NG_CMD_COUNT; i++)
 		if (eq(cmd->s, cmd->len, commands[i].name))
-			q->cmd = commands[i].cmd;
+			q->cmd = (enum ng_cmd)i;
 	for (const struct bval *k = dict->child; k && k->next; k = k->next->next) {
 		int ret = parse_entry(q, k, k->next, err, errlen);
 
@@ -451,23 +482,5 @@ int ng_req_parse(const struct bval *dict, struct ng_req *q, char *err, size_t er
 	}
 	if (check_ids(q, err, errlen))
 		return -EINVAL;
-	if (q->cmd >= NG_CMD_OFFER && q->cmd <= NG_CMD_QUERY && !q->call_id.len) {
-		snprintf(err, errlen, "Missing call-id");
-		return -EINVAL;
-	}
-	if (q->cmd == NG_CMD_OFFER || q->cmd == NG_CMD_ANSWER) {
-		if (!q->from_tag.len) {
-			snprintf(err, errlen, "Missing from-tag");
-			return -EINVAL;
-		}
-		if (q->cmd == NG_CMD_ANSWER && !q->to_tag.len) {
-			snprintf(err, errlen, "Missing to-tag");
-			return -EINVAL;
-		}
-		if (!q->sdp.len) {
-			snprintf(err, errlen, "No SDP body");
-			return -EINVAL;
-		}
-	}
-	return 0;
+	return check_needs(q, commands[q->cmd].needs, err, errlen);
 }

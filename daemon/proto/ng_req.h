@@ -21,16 +21,34 @@ struct bval;
 #define CALL_ID_MAX 256
 #define CALL_TAG_MAX 128
 
+/* What a command's request must carry (checked by ng_req_parse). */
+#define NG_NEEDS_CALL_ID (1u << 0)
+#define NG_NEEDS_FROM_TAG (1u << 1)
+#define NG_NEEDS_TO_TAG (1u << 2)
+#define NG_NEEDS_SDP (1u << 3)
+
+/* Every ng command, once: its enum, its name on the wire, what its request needs. The
+ * handlers are control/ng.c's, indexed by the enum. */
+#define NG_COMMANDS(X)                                                                   \
+	X(PING, "ping", 0)                                                               \
+	X(OFFER, "offer", NG_NEEDS_CALL_ID | NG_NEEDS_FROM_TAG | NG_NEEDS_SDP)           \
+	X(ANSWER, "answer",                                                              \
+	  NG_NEEDS_CALL_ID | NG_NEEDS_FROM_TAG | NG_NEEDS_TO_TAG | NG_NEEDS_SDP)          \
+	X(DELETE, "delete", NG_NEEDS_CALL_ID)                                            \
+	X(QUERY, "query", NG_NEEDS_CALL_ID)                                              \
+	X(LIST, "list", 0)                                                               \
+	X(STATISTICS, "statistics", 0)
+
 enum ng_cmd {
-	NG_CMD_UNKNOWN,
-	NG_CMD_PING,
-	NG_CMD_OFFER,
-	NG_CMD_ANSWER,
-	NG_CMD_DELETE,
-	NG_CMD_QUERY,
-	NG_CMD_LIST,
-	NG_CMD_STATISTICS,
+	NG_CMD_UNKNOWN,		/* not a command we know: 0, what a fresh request holds */
+#define X(e, name, needs) NG_CMD_##e,
+	NG_COMMANDS(X)
+#undef X
+	NG_CMD_COUNT
 };
+
+/* "offer", ... ("unknown" for NG_CMD_UNKNOWN and anything out of range). */
+const char *ng_cmd_name(unsigned int cmd);
 
 enum ng_proto {
 	NG_PROTO_NONE,
