@@ -16,6 +16,10 @@ CASE is one of the three calls of shared/fixtures/ng/kamailio-5.6-rtpengine-modu
   sdes    caller offers RTP/SAVP with two a=crypto, the callee must see plain RTP/AVP and the
           caller an RTP/SAVP answer with the relay's key; SRTP <-> RTP both ways; callee's BYE
   cancel  offer, 180 Ringing, CANCEL, 487/ACK; no answer ever reaches the relay
+  fork    the caller offers RTP/SAVP, Kamailio forks the INVITE in parallel to two callees
+          (plain RTP/AVP); both send 183 with SDP and early media that reaches the caller;
+          the first answers 200, the proxy cancels the other; then media flows with the
+          winner only, both ways, and the loser's packets reach nobody; caller's BYE
 
 Prints a trace on stdout; exits 0 when every check passed, 1 on the first that did not.
 Standard library only.
@@ -387,11 +391,12 @@ class Call:
         self.inv_branch = branch()
         self.callee_tag = "%08x" % random.getrandbits(32)
 
-    def invite(self, sdp):
+    def invite(self, sdp, extra=()):
         c = self.caller
         self.inv_hdrs = [("Via", c.via(self.inv_branch)), ("Max-Forwards", "70"),
                  ("From", self.from_hdr), ("To", "<%s>" % self.ruri),
                  ("Call-ID", self.call_id), ("CSeq", "1 INVITE"), ("Contact", c.contact)]
+        self.inv_hdrs += list(extra)
         c.send(build("INVITE %s SIP/2.0" % self.ruri, self.inv_hdrs, sdp))
         inv = self.callee.wait("INVITE", lambda m: m.method == "INVITE")
         self.invite_in = inv
@@ -527,6 +532,97 @@ def case_cancel(a):
     call_gone(a.ng, call.call_id)
 
 
+def free_pair(ip, portmin, portmax):
+    """A free port for the endpoint tool, which binds it itself."""
+    s = free_rtp_port(ip, portmin, portmax)
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def early(call, ua, inv, tag, port):
+    """ua answers inv with 183 and SDP; returns the SDP the caller got (the relay's)."""
+    ua.reply(inv, 183, "Session Progress", tag, make_sdp("127.0.0.1", port, fmts="0 101"))
+    m = call.caller.wait("183 from %s" % ua.name,
+                         lambda m: m.status == 183 and tag_of(m.get("to")) == tag)
+    check(m.sdp, "183 without SDP at the caller")
+    return Sdp(m.sdp)
+
+
+def case_fork(a):
+    # The endpoint tool sends from the wildcard address, so all of this call is on 127.0.0.1.
+    call = Call("fork", a.proxy, "127.0.0.1", "127.0.0.1")
+    loser = UA("callee2", "127.0.0.1", call.proxy)
+    pa, p1, p2 = (free_pair("127.0.0.1", a.portmin, a.portmax) for _ in range(3))
+    tag, suite = SUITES[0]
+    key = os.urandom(30)
+    crypto = "a=crypto:%d %s inline:%s" % (tag, suite, base64.b64encode(key).decode())
+    fork_to = "sip:callee2@127.0.0.1:%d" % loser.port
+    inv1 = call.invite(make_sdp("127.0.0.1", pa, "RTP/SAVP", extra=[crypto]),
+                       extra=[("X-Fork", fork_to)])
+    inv2 = loser.wait("the forked INVITE", lambda m: m.method == "INVITE")
+    offer1, offer2 = Sdp(inv1.sdp), Sdp(inv2.sdp)
+    check_relayed(offer1, "callee", pa, a.portmin, a.portmax, "RTP/AVP", "0 8 101")
+    check(offer2.endpoint() == offer1.endpoint(), "the branches were offered different "
+          "relay ports: %s, %s" % (offer1.endpoint(), offer2.endpoint()))
+    check(a.endpoint, "the fork case needs the endpoint tool")
+    tag2 = "%08x" % random.getrandbits(32)
+
+    def to_caller(port, sdp, what):
+        (rt, rs, rkey), = sdp.crypto()
+        check(rs == suite, "%s: the caller was answered with %s" % (what, rs))
+        endpoint_leg(a.endpoint, "none", "00", offer1.endpoint(), "127.0.0.1", port,
+                     suite, rkey.hex(), "127.0.0.1:%d" % pa)
+        return sdp
+
+    # Early media from each branch in turn reaches the caller, and the caller's reaches it.
+    ans1 = to_caller(p1, early(call, call.callee, inv1, call.callee_tag, p1), "first 183")
+    endpoint_leg(a.endpoint, suite, key.hex(), ans1.endpoint(), "127.0.0.1", pa, "none", "00",
+                 "127.0.0.1:%d" % p1)
+    ans2 = to_caller(p2, early(call, loser, inv2, tag2, p2), "second 183")
+    check(ans2.endpoint() == ans1.endpoint(), "the caller was given another relay port")
+    endpoint_leg(a.endpoint, suite, key.hex(), ans1.endpoint(), "127.0.0.1", pa, "none", "00",
+                 "127.0.0.1:%d" % p2)
+    # The first callee answers; the proxy cancels the other branch.
+    call.callee.reply(inv1, 200, "OK", call.callee_tag, make_sdp("127.0.0.1", p1, fmts="0 101"))
+    ok = call.caller.wait("200 for INVITE", lambda m: m.status == 200 and m.cseq_method == "INVITE")
+    cancel = loser.wait("CANCEL of the losing branch", lambda m: m.method == "CANCEL")
+    loser.reply(cancel, 200, "OK", tag2, contact=False)
+    loser.reply(inv2, 487, "Request Terminated", tag2, contact=False)
+    loser.wait("ACK for the 487", lambda m: m.method == "ACK")
+    call.to_hdr = ok.get("to")
+    call.caller_route = list(reversed(route_list(ok.all("record-route"))))
+    call.callee_target = uri_of(ok.get("contact"))
+    c = call.caller
+    c.send(build("ACK %s SIP/2.0" % call.callee_target,
+                 [("Via", c.via(branch())), ("Max-Forwards", "70"),
+                  ("Route", ", ".join(call.caller_route)), ("From", call.from_hdr),
+                  ("To", call.to_hdr), ("Call-ID", call.call_id), ("CSeq", "1 ACK")]))
+    call.callee.wait("ACK", lambda m: m.method == "ACK")
+    final = to_caller(p1, Sdp(ok.sdp), "200 OK")
+    endpoint_leg(a.endpoint, suite, key.hex(), final.endpoint(), "127.0.0.1", pa, "none", "00",
+                 "127.0.0.1:%d" % p1)
+    # The loser's media reaches nobody now.
+    (rt, rs, rkey), = final.crypto()
+    rx = subprocess.Popen([a.endpoint, "recv", suite, rkey.hex(), "127.0.0.1:%d" % pa, "10",
+                           "1500"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        check(rx.stdout.readline().strip() == "listening", "endpoint recv did not start")
+        subprocess.run([a.endpoint, "send", "none", "00", "%s:%d" % offer1.endpoint(), str(p2),
+                        "10", "0x%08x" % random.getrandbits(32)], capture_output=True,
+                       timeout=10)
+        out, _ = rx.communicate(timeout=10)
+    finally:
+        if rx.poll() is None:
+            rx.kill()
+            rx.wait()
+    log("the loser's media at the caller:", out.strip())
+    check("received 0 " in out, "the cancelled branch's media reached the caller: %s" % out)
+    call_exists(a.ng, call.call_id)
+    call.bye_from_caller()
+    call_gone(a.ng, call.call_id)
+
+
 class Args:
     pass
 
@@ -573,7 +669,7 @@ def main(argv):
                 time.sleep(0.2)
         print("no answer from %s within 10 s" % argv[2])
         return 1
-    cases = {"plain": case_plain, "sdes": case_sdes, "cancel": case_cancel}
+    cases = {"plain": case_plain, "sdes": case_sdes, "cancel": case_cancel, "fork": case_fork}
     if len(argv) not in (6, 7) or argv[1] not in cases:
         print(__doc__, file=sys.stderr)
         return 2

@@ -98,7 +98,7 @@ fi
 endpoint=()
 [ -x "$BUILD/tests/kmod/endpoint" ] && endpoint=("$BUILD/tests/kmod/endpoint")
 failed=0
-for c in plain sdes cancel; do
+for c in plain sdes cancel fork; do
 	timeout 20 "$sipcall" "$c" "127.0.0.1:$sip" "$ng" "$pmin" "$pmax" "${endpoint[@]}" \
 		>"$work/$c.log" 2>&1
 	rc=$?
