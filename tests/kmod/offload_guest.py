@@ -201,10 +201,12 @@ def t_dtls_to_rtp(d):
             if line.startswith("handshake"):
                 break
         check(lines and lines[-1].startswith("handshake ok"), "DTLS: " + "".join(lines))
+        # The callee sends from the port it receives on (its SDP address): only once the
+        # receiver got the caller's media and let the port go.
+        rout, _ = rx.communicate(timeout=90)
         sh(ENDPOINT, "send", "none", "00", "10.10.1.1:%d" % to_b, "5100", str(N), "0x3333",
            ns="callee", timeout=60)
         out, _ = peer.communicate(timeout=90)
-        rout, _ = rx.communicate(timeout=90)
     finally:
         for p in (peer, rx):
             if p.poll() is None:
