@@ -3,7 +3,7 @@
 #   make            srtprelayd and srtprelay-ctl
 #   make kmod       srtprelay.ko against KDIR (default: the running kernel's build tree)
 #   make check      every test (see tests/run.sh); VM tests need the kernel packages
-#   make check-debug-kernel  the VM suites on the KASAN/lockdep kernel (slow, not in check)
+#   make check-debug-kernel  the VM suites on the KASAN/lockdep kernels, 6.12 and mainline (slow)
 #   make bench      benchmarks (not pass/fail)
 #   make install    binaries and man pages under PREFIX
 #

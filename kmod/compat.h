@@ -22,4 +22,10 @@
 #define COMPAT_CRYPTO_CALLBACK_DATA(data) ((data)->data)
 #endif
 
+/* hex2bin() and friends: in their own header where it exists (it is the only one that
+ * declares them on 7.x; 6.1 has none and declares them in linux/kernel.h). */
+#if __has_include(<linux/hex.h>)
+#include <linux/hex.h>
+#endif
+
 #endif

@@ -2,13 +2,26 @@
 /* The per-namespace flow table: creation, replacement, deletion, lookup, counters. */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
 #include <crypto/aead.h>
 #include <crypto/hash.h>
 #include <crypto/skcipher.h>
 
 #include "crypto.h"
 #include "flow.h"
+
+/* Frees retired flows, in process context; module exit waits for it. */
+static struct workqueue_struct *srtprelay_wq;
+static unsigned int srtprelay_net_id __read_mostly;
+
+struct srtprelay_net *srtprelay_pernet(struct net *net)
+{
+	return net_generic(net, srtprelay_net_id);
+}
 
 static const struct rhashtable_params flow_params = {
 	.key_len = sizeof(struct flow_addr),
@@ -341,8 +354,9 @@ struct srtprelay_flow *flow_lookup(struct srtprelay_net *sn, const struct flow_a
 	return rhashtable_lookup(&sn->flows, local, flow_params);
 }
 
-int srtprelay_flows_init(struct srtprelay_net *sn)
+static int __net_init srtprelay_net_init(struct net *net)
 {
+	struct srtprelay_net *sn = srtprelay_pernet(net);
 	int ret;
 
 	mutex_init(&sn->lock);
@@ -357,9 +371,39 @@ int srtprelay_flows_init(struct srtprelay_net *sn)
 }
 
 /* The namespace is going away: no packet or netlink command can reach its flows any more. */
-void srtprelay_flows_exit(struct srtprelay_net *sn)
+static void __net_exit srtprelay_net_exit(struct net *net)
 {
+	struct srtprelay_net *sn = srtprelay_pernet(net);
+
 	flow_flush(sn, false, 0);
 	rhashtable_destroy(&sn->flows);
 	free_percpu(sn->gone);
+}
+
+static struct pernet_operations srtprelay_net_ops = {
+	.init = srtprelay_net_init,
+	.exit = srtprelay_net_exit,
+	.id = &srtprelay_net_id,
+	.size = sizeof(struct srtprelay_net),
+};
+
+int srtprelay_flows_register(void)
+{
+	int ret;
+
+	srtprelay_wq = alloc_workqueue("srtprelay", 0, 0);
+	if (!srtprelay_wq)
+		return -ENOMEM;
+	ret = register_pernet_subsys(&srtprelay_net_ops);
+	if (ret)
+		destroy_workqueue(srtprelay_wq);
+	return ret;
+}
+
+void srtprelay_flows_unregister(void)
+{
+	unregister_pernet_subsys(&srtprelay_net_ops);
+	/* Retired flows wait for a grace period, then for the workqueue: let both drain. */
+	rcu_barrier();
+	destroy_workqueue(srtprelay_wq);
 }

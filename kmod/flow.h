@@ -90,14 +90,14 @@ struct srtprelay_net {
 	struct relay_stats __percpu *gone;	/* counters of deleted flows, and NO_FLOW */
 };
 
-/* Frees retired flows; module exit waits for it (rcu_barrier, then destroy). */
-extern struct workqueue_struct *srtprelay_wq;
 /* Packets inside async crypto; module exit waits for none. */
 extern atomic_t srtprelay_inflight;
 
 struct srtprelay_net *srtprelay_pernet(struct net *net);
-int srtprelay_flows_init(struct srtprelay_net *sn);
-void srtprelay_flows_exit(struct srtprelay_net *sn);
+/* The per-namespace flow tables and the workqueue that frees retired flows; unregister
+ * waits until every retired flow is freed. */
+int srtprelay_flows_register(void);
+void srtprelay_flows_unregister(void);
 
 int flow_set(struct srtprelay_net *sn, const struct flow_cfg *cfg, u32 set_flags);
 int flow_del(struct srtprelay_net *sn, const struct flow_addr *local);

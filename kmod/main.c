@@ -1,43 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* srtprelay.ko: module and network namespace set-up and teardown only. */
+/* srtprelay.ko: module init and exit only; each part sets up its own state. */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/delay.h>
 #include <linux/module.h>
-#include <linux/rcupdate.h>
-#include <linux/workqueue.h>
-#include <net/net_namespace.h>
-#include <net/netns/generic.h>
 
 #include "flow.h"
 #include "netlink.h"
 #include "packet.h"
 #include "selftest.h"
-
-struct workqueue_struct *srtprelay_wq;
-static unsigned int srtprelay_net_id __read_mostly;
-
-struct srtprelay_net *srtprelay_pernet(struct net *net)
-{
-	return net_generic(net, srtprelay_net_id);
-}
-
-static int __net_init srtprelay_net_init(struct net *net)
-{
-	return srtprelay_flows_init(srtprelay_pernet(net));
-}
-
-static void __net_exit srtprelay_net_exit(struct net *net)
-{
-	srtprelay_flows_exit(srtprelay_pernet(net));
-}
-
-static struct pernet_operations srtprelay_net_ops = {
-	.init = srtprelay_net_init,
-	.exit = srtprelay_net_exit,
-	.id = &srtprelay_net_id,
-	.size = sizeof(struct srtprelay_net),
-};
 
 static int __init srtprelay_init(void)
 {
@@ -46,15 +17,12 @@ static int __init srtprelay_init(void)
 	/* A core that miscomputes SRTP must not carry media. */
 	if (ret)
 		return -ENOTRECOVERABLE;
-	srtprelay_wq = alloc_workqueue("srtprelay", 0, 0);
-	if (!srtprelay_wq)
-		return -ENOMEM;
-	ret = register_pernet_subsys(&srtprelay_net_ops);
+	ret = srtprelay_flows_register();
 	if (ret)
-		goto err_wq;
+		return ret;
 	ret = srtprelay_genl_init();
 	if (ret)
-		goto err_pernet;
+		goto err_flows;
 	ret = srtprelay_target_init();
 	if (ret)
 		goto err_genl;
@@ -62,11 +30,8 @@ static int __init srtprelay_init(void)
 
 err_genl:
 	srtprelay_genl_exit();
-err_pernet:
-	unregister_pernet_subsys(&srtprelay_net_ops);
-err_wq:
-	rcu_barrier();
-	destroy_workqueue(srtprelay_wq);
+err_flows:
+	srtprelay_flows_unregister();
 	return ret;
 }
 
@@ -78,10 +43,7 @@ static void __exit srtprelay_exit(void)
 	while (atomic_read(&srtprelay_inflight))
 		msleep(1);
 	srtprelay_genl_exit();
-	unregister_pernet_subsys(&srtprelay_net_ops);
-	/* Retired flows wait for a grace period, then for the workqueue: let both drain. */
-	rcu_barrier();
-	destroy_workqueue(srtprelay_wq);
+	srtprelay_flows_unregister();
 }
 
 module_init(srtprelay_init);

@@ -103,22 +103,21 @@ static bool source_ok(const struct srtprelay_flow *flow, const struct flow_addr 
 /* Which counter an error of the SRTP core, or of the crypto, belongs under. */
 static unsigned int drop_reason(int err)
 {
-	switch (err) {
-	case -SRTP_ERR_AUTH:
-	case -SRTP_ERR_MKI:
-	case -EBADMSG:
+	/* The core's classes (srtp_err_drop, shared with the daemon) as the module's counters;
+	 * the module has no cipher counter: a failing cipher counts with the transmit. */
+	static const unsigned int by_class[] = {
+		[SRTP_DROP_MALFORMED] = SRTPRELAY_A_STATS_DROP_MALFORMED,
+		[SRTP_DROP_AUTH] = SRTPRELAY_A_STATS_DROP_AUTH,
+		[SRTP_DROP_REPLAY] = SRTPRELAY_A_STATS_DROP_REPLAY,
+		[SRTP_DROP_NO_STREAM] = SRTPRELAY_A_STATS_DROP_SSRC,
+		[SRTP_DROP_CRYPTO] = SRTPRELAY_A_STATS_DROP_SEND,
+	};
+
+	if (err == -EBADMSG)	/* the crypto API found a forged tag */
 		return SRTPRELAY_A_STATS_DROP_AUTH;
-	case -SRTP_ERR_REPLAY:
-	case -SRTP_ERR_REPLAY_OLD:
-		return SRTPRELAY_A_STATS_DROP_REPLAY;
-	case -SRTP_ERR_NO_STREAM:
-		return SRTPRELAY_A_STATS_DROP_SSRC;
-	case -SRTP_ERR_TRUNCATED:
-	case -SRTP_ERR_MALFORMED:
-		return SRTPRELAY_A_STATS_DROP_MALFORMED;
-	default:
+	if (err >= 0 || err <= -SRTP_ERR_COUNT)	/* an errno of the crypto API or the send */
 		return SRTPRELAY_A_STATS_DROP_SEND;
-	}
+	return by_class[srtp_err_drop(err)];
 }
 
 static void pkt_free(struct pkt *p)
@@ -128,10 +127,32 @@ static void pkt_free(struct pkt *p)
 	atomic_dec(&srtprelay_inflight);
 }
 
+/* Counts one dropped packet under its reason, with a rate-limited debug line naming it. */
+static void count_drop(struct srtprelay_flow *flow, unsigned int why, const struct flow_addr *from,
+		       int err)
+{
+	static const char *const what[__SRTPRELAY_A_STATS_MAX] = {
+		[SRTPRELAY_A_STATS_DROP_AUTH] = "failed authentication",
+		[SRTPRELAY_A_STATS_DROP_REPLAY] = "was a replay",
+		[SRTPRELAY_A_STATS_DROP_SOURCE] = "came from an unexpected source",
+		[SRTPRELAY_A_STATS_DROP_SSRC] = "had a new SSRC and no room for it",
+		[SRTPRELAY_A_STATS_DROP_MALFORMED] = "was malformed",
+		[SRTPRELAY_A_STATS_DROP_PAYLOAD_TYPE] = "had a payload type not allowed",
+		[SRTPRELAY_A_STATS_DROP_SEND] = "could not be protected or sent",
+	};
+
+	flow_count(flow->stats, why, 1);
+	if (from->family == AF_INET6)
+		net_dbg_ratelimited("srtprelay: a packet from [%pI6c]:%u %s (%d)\n", &from->v6,
+				    ntohs(from->port), what[why] ? what[why] : "was dropped", err);
+	else
+		net_dbg_ratelimited("srtprelay: a packet from %pI4:%u %s (%d)\n", &from->v4,
+				    ntohs(from->port), what[why] ? what[why] : "was dropped", err);
+}
+
 static void pkt_drop(struct pkt *p, int err)
 {
-	flow_count(p->flow->stats, drop_reason(err), 1);
-	net_dbg_ratelimited("srtprelay: dropped a packet: %d\n", err);
+	count_drop(p->flow, drop_reason(err), &p->from, err);
 	kfree_skb(p->skb);
 	pkt_free(p);
 }
@@ -159,8 +180,8 @@ static void pkt_transmit(struct pkt *p)
 	flow_count(flow->stats, SRTPRELAY_A_STATS_PACKETS, 1);
 	flow_count(flow->stats, SRTPRELAY_A_STATS_BYTES, in_len);
 	ret = pkt_send(p);
-	if (ret < 0 || ret == NET_XMIT_DROP)
-		flow_count(flow->stats, SRTPRELAY_A_STATS_DROP_SEND, 1);
+	if (unlikely(ret < 0 || ret == NET_XMIT_DROP))
+		count_drop(flow, SRTPRELAY_A_STATS_DROP_SEND, &p->from, ret);
 	pkt_free(p);
 }
 
@@ -174,7 +195,7 @@ static void pkt_relay(struct pkt *p)
 
 	if (!p->rtcp && flow->cfg.pt_limited &&
 	    !(flow->cfg.pt_allowed[(data[1] & 0x7f) / 64] & (1ull << ((data[1] & 0x7f) % 64)))) {
-		flow_count(flow->stats, SRTPRELAY_A_STATS_DROP_PAYLOAD_TYPE, 1);
+		count_drop(flow, SRTPRELAY_A_STATS_DROP_PAYLOAD_TYPE, &p->from, 0);
 		kfree_skb(p->skb);
 		pkt_free(p);
 		return;
@@ -201,7 +222,7 @@ void pkt_crypto_done(struct pkt *p, int err)
 	struct srtprelay_flow *flow = p->flow;
 	struct flow_crypto *in = flow->crypto[0];
 
-	if (err) {
+	if (unlikely(err)) {
 		pkt_drop(p, err);
 		return;
 	}
@@ -216,7 +237,7 @@ void pkt_crypto_done(struct pkt *p, int err)
 		flow->has_learned = true;
 	}
 	spin_unlock_bh(&flow->lock);
-	if (err) {
+	if (unlikely(err)) {
 		pkt_drop(p, err);
 		return;
 	}
@@ -259,24 +280,24 @@ static unsigned int pkt_take(struct sk_buff *skb, struct net *net, struct srtpre
 	spin_lock_bh(&flow->lock);
 	ok = source_ok(flow, from);
 	spin_unlock_bh(&flow->lock);
-	if (!ok) {
+	if (unlikely(!ok)) {
 		if (flow->cfg.flags & SRTPRELAY_FLOW_F_SOURCE_PASS) {
 			flow_count(flow->stats, SRTPRELAY_A_STATS_PASSED, 1);
 			return XT_CONTINUE;	/* the daemon decides: it may take the stream over */
 		}
-		flow_count(flow->stats, SRTPRELAY_A_STATS_DROP_SOURCE, 1);
+		count_drop(flow, SRTPRELAY_A_STATS_DROP_SOURCE, from, 0);
 		return NF_DROP;
 	}
 	/* The packet is rewritten in place and may grow by an SRTP trailer. */
-	if (skb_ensure_writable(skb, skb->len) ||
-	    (skb_tailroom(skb) < SRTP_MAX_TRAILER &&
-	     pskb_expand_head(skb, 0, SRTP_MAX_TRAILER - skb_tailroom(skb), GFP_ATOMIC))) {
-		flow_count(flow->stats, SRTPRELAY_A_STATS_DROP_SEND, 1);
+	if (unlikely(skb_ensure_writable(skb, skb->len) ||
+		     (skb_tailroom(skb) < SRTP_MAX_TRAILER &&
+		      pskb_expand_head(skb, 0, SRTP_MAX_TRAILER - skb_tailroom(skb), GFP_ATOMIC)))) {
+		count_drop(flow, SRTPRELAY_A_STATS_DROP_SEND, from, -ENOMEM);
 		return NF_DROP;
 	}
 	p = kmalloc(sizeof(*p) + flow->reqsize, GFP_ATOMIC);
-	if (!p) {
-		flow_count(flow->stats, SRTPRELAY_A_STATS_DROP_SEND, 1);
+	if (unlikely(!p)) {
+		count_drop(flow, SRTPRELAY_A_STATS_DROP_SEND, from, -ENOMEM);
 		return NF_DROP;
 	}
 	refcount_inc(&flow->refs);
@@ -330,7 +351,7 @@ static unsigned int srtprelay_tg(struct sk_buff *skb, const struct xt_action_par
 		flow_count(sn->gone, SRTPRELAY_A_STATS_NO_FLOW, 1);
 		return XT_CONTINUE;
 	}
-	if (len < 2 || !pskb_may_pull(skb, off + 2)) {
+	if (unlikely(len < 2 || !pskb_may_pull(skb, off + 2))) {
 		flow_count(flow->stats, SRTPRELAY_A_STATS_PASSED, 1);
 		return XT_CONTINUE;
 	}

@@ -96,6 +96,8 @@ check-unit: all $(UNIT_BIN) $(KTEST_BIN) $(DTEST_BIN) freestanding
 check: all $(UNIT_BIN) $(KTEST_BIN) $(DTEST_BIN) freestanding $(FUZZ_BIN)
 	$(Q)BUILD=$(BUILD) tests/run.sh
 
-# The VM suites on ../shared/kernels/6.12-debug (KASAN, lockdep, kmemleak, panic_on_warn).
+# The VM suites on ../shared/kernels/6.12-debug and mainline-debug (KASAN, lockdep,
+# kmemleak, panic_on_warn).
 check-debug-kernel: all $(KTEST_BIN)
-	$(Q)BUILD=$(BUILD) tests/kmod/debug_kernel.sh
+	$(Q)r=0; BUILD=$(BUILD) tests/kmod/debug_kernel.sh || r=1; \
+		BUILD=$(BUILD) tests/kmod/mainline_kernel.sh || r=1; exit $$r

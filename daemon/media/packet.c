@@ -124,23 +124,16 @@ static void learn(struct media_side *x, unsigned int comp, const struct sockaddr
 		confirm(x, p, src);
 }
 
+/* The core's drop classes (srtp_err_drop, shared with the module) as our counters. */
 static enum drop_reason srtp_drop_reason(int err)
 {
-	switch (-err) {
-	case SRTP_ERR_AUTH:
-	case SRTP_ERR_MKI:
-		return DROP_AUTH;
-	case SRTP_ERR_REPLAY:
-	case SRTP_ERR_REPLAY_OLD:
-		return DROP_REPLAY;
-	case SRTP_ERR_NO_STREAM:
-		return DROP_UNKNOWN_SSRC;
-	case SRTP_ERR_CRYPTO:
-	case SRTP_ERR_NOSPACE:
-		return DROP_CRYPTO;
-	default:
-		return DROP_MALFORMED;
-	}
+	static const enum drop_reason map[] = {
+		[SRTP_DROP_MALFORMED] = DROP_MALFORMED,	[SRTP_DROP_AUTH] = DROP_AUTH,
+		[SRTP_DROP_REPLAY] = DROP_REPLAY,	[SRTP_DROP_NO_STREAM] = DROP_UNKNOWN_SSRC,
+		[SRTP_DROP_CRYPTO] = DROP_CRYPTO,
+	};
+
+	return map[srtp_err_drop(err)];
 }
 
 /* Non-RTP media: same source rules, no demultiplexing, no crypto. */

@@ -73,6 +73,38 @@ enum srtp_err {
 	SRTP_ERR_COUNT
 };
 
+/*
+ * What an error means for a relay's counters: the one map the module and the daemon both
+ * count by, so the same packet is the same drop on either path. Anything else (an error
+ * code this core does not return) counts as malformed.
+ */
+enum srtp_drop {
+	SRTP_DROP_MALFORMED,	/* truncated, malformed, bad arguments */
+	SRTP_DROP_AUTH,		/* tag mismatch, wrong MKI */
+	SRTP_DROP_REPLAY,	/* replayed, or older than the window */
+	SRTP_DROP_NO_STREAM,	/* a new SSRC and no room for it */
+	SRTP_DROP_CRYPTO,	/* the cipher failed, or no room for the trailer */
+};
+
+static inline enum srtp_drop srtp_err_drop(int err)
+{
+	switch (-err) {
+	case SRTP_ERR_AUTH:
+	case SRTP_ERR_MKI:
+		return SRTP_DROP_AUTH;
+	case SRTP_ERR_REPLAY:
+	case SRTP_ERR_REPLAY_OLD:
+		return SRTP_DROP_REPLAY;
+	case SRTP_ERR_NO_STREAM:
+		return SRTP_DROP_NO_STREAM;
+	case SRTP_ERR_CRYPTO:
+	case SRTP_ERR_NOSPACE:
+		return SRTP_DROP_CRYPTO;
+	default:
+		return SRTP_DROP_MALFORMED;
+	}
+}
+
 #define SRTP_KEY_LEN_MAX 32
 #define SRTP_CM_SALT_LEN 14	/* AES-CM session salt; GCM uses the first 12 octets */
 #define SRTP_GCM_SALT_LEN 12

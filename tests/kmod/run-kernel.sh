@@ -1,24 +1,26 @@
 #!/bin/bash
 # Builds srtprelay.ko for one kernel and runs the module's VM suites on it.
-#   tests/kmod/run-kernel.sh 6.1|6.12|debug
+#   tests/kmod/run-kernel.sh 6.1|6.12|debug|mainline
 # Prints the suites' PASS/FAIL lines, named kmod.<kernel>.<suite>.<case>; exit 77 to skip.
 set -u
 kernel=$1
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 BUILD=${BUILD:-build}
-debug_dir=$top/../shared/kernels/6.12-debug
 
 case $kernel in
 6.1 | 6.12)
 	kver=$(ls /lib/modules | grep -E "^${kernel//./\\.}[.-][0-9].*-amd64$|^${kernel//./\\.}\.[0-9].*amd64$" | sort -V | tail -1)
 	kdir=/lib/modules/$kver/build
 	;;
-debug)
-	kdir=$BUILD/kdebug/build
+debug | mainline)
+	shared=6.12-debug
+	[ "$kernel" = mainline ] && shared=mainline-debug
+	debug_dir=$top/../shared/kernels/$shared
+	kdir=$BUILD/k$kernel/build
 	if [ ! -d "$kdir" ]; then
-		[ -r "$debug_dir/build.tar.xz" ] || { echo "SKIP kmod.debug (no ../shared/kernels/6.12-debug)"; exit 77; }
-		mkdir -p "$BUILD/kdebug" && tar -C "$BUILD/kdebug" -xf "$debug_dir/build.tar.xz" || exit 1
+		[ -r "$debug_dir/build.tar.xz" ] || { echo "SKIP kmod.$kernel (no ../shared/kernels/$shared)"; exit 77; }
+		mkdir -p "$BUILD/k$kernel" && tar -C "$BUILD/k$kernel" -xf "$debug_dir/build.tar.xz" || exit 1
 	fi
 	;;
 esac
@@ -40,7 +42,7 @@ echo "PASS kmod.$kernel.build"
 # The KASAN kernel under TCG is many times slower: it runs smaller loads, the basic offload
 # case, and not the Kamailio call (both stock kernels do).
 slow="" offload_cases="" kamailio="bash tests/kmod/kamailio_guest.sh || r=1"
-if [ "$kernel" = debug ]; then
+if [ "$kernel" = debug ] || [ "$kernel" = mainline ]; then
 	slow=1 offload_cases="sdes_to_rtp" kamailio=""
 fi
 guest='export BUILD='"$BUILD"' SRTPRELAY_VM_SLOW='"$slow"' OFFLOAD_CASES="'"$offload_cases"'"; r=0

@@ -18,10 +18,12 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 ip link set lo up
 kver=$(uname -r)
 mkdir -p "/lib/modules/$kver/extra"
-# The debug kernel has everything built in but no module tree: its modules.* lists let
-# modprobe find the built-ins.
-if [ ! -e "/lib/modules/$kver/modules.builtin" ] && [ -d "$(cat /.vm-top)/../shared/kernels/6.12-debug/modules" ]; then
-	cp "$(cat /.vm-top)"/../shared/kernels/6.12-debug/modules/* "/lib/modules/$kver/"
+# A debug kernel (../shared/kernels/NAME) has everything built in but no module tree: its
+# modules.* lists let modprobe find the built-ins.
+shared=$(cat /.vm-shared 2>/dev/null)
+mods="$(cat /.vm-top)/../shared/kernels/$shared/modules"
+if [ -n "$shared" ] && [ ! -e "/lib/modules/$kver/modules.builtin" ] && [ -d "$mods" ]; then
+	cp "$mods"/* "/lib/modules/$kver/"
 fi
 cp /.vm-srtprelay.ko "/lib/modules/$kver/extra/srtprelay.ko"
 depmod -a

@@ -3,8 +3,8 @@
 #
 #   tests/kmod/vm.sh KERNEL MODULE.ko COMMAND
 #
-# KERNEL is 6.1, 6.12 (Debian's, from /boot) or debug (../shared/kernels/6.12-debug, with
-# panic_on_warn=1). The guest mounts the host's / read-only over 9p with a tmpfs overlay and
+# KERNEL is 6.1, 6.12 (Debian's, from /boot), debug (../shared/kernels/6.12-debug) or
+# mainline (../shared/kernels/mainline-debug), the last two with panic_on_warn=1. The guest mounts the host's / read-only over 9p with a tmpfs overlay and
 # switch_roots into it, so it runs this checkout's binaries and the host's modprobe. MODULE is
 # installed under /lib/modules/$(uname -r)/extra (depmod, so `modprobe srtprelay` works), the
 # AES-NI drivers are loaded, COMMAND runs in the repository directory, and its exit code comes
@@ -14,17 +14,18 @@
 set -u
 kernel=$1 module=$2 cmd=$3
 top=$(cd "$(dirname "$0")/../.." && pwd)
-debug_dir=$top/../shared/kernels/6.12-debug
 timeout=${VM_TIMEOUT:-900}
+shared=""	# a debug kernel of ../shared/kernels: everything built in
 
 case $kernel in
 6.1) kver=$(ls /boot | sed -n 's/^vmlinuz-\(6\.1\.[0-9-]*-amd64\)$/\1/p' | sort -V | tail -1) ;;
 6.12) kver=$(ls /boot | sed -n 's/^vmlinuz-\(6\.12\..*-amd64\)$/\1/p' | sort -V | tail -1) ;;
-debug) kver=debug ;;
+debug) kver=debug shared=6.12-debug ;;
+mainline) kver=mainline shared=mainline-debug ;;
 *) echo "vm.sh: unknown kernel $kernel" >&2; exit 2 ;;
 esac
-if [ "$kernel" = debug ]; then
-	image=$debug_dir/bzImage mem=2048 extra="panic_on_warn=1 oops=panic"
+if [ -n "$shared" ]; then
+	image=$top/../shared/kernels/$shared/bzImage mem=2048 extra="panic_on_warn=1 oops=panic"
 else
 	image=/boot/vmlinuz-$kver mem=1024 extra=""
 fi
@@ -41,10 +42,11 @@ cp "$module" "$work/root/srtprelay.ko"
 cp "$top/tests/kmod/vm-guest.sh" "$work/root/guest.sh"
 printf '%s\n' "$cmd" >"$work/root/cmd"
 printf '%s\n' "$top" >"$work/root/top"
+printf '%s\n' "$shared" >"$work/root/shared"
 
 # Debian's kernels have virtio-pci, 9p and overlayfs as modules (xz-compressed on 6.12), which
 # the initramfs loads in dependency order before it can reach the host's files.
-if [ "$kernel" != debug ]; then
+if [ -z "$shared" ]; then
 	i=0
 	for m in virtio_pci 9pnet_virtio 9p overlay; do
 		modprobe -S "$kver" --show-depends "$m" 2>/dev/null
@@ -71,6 +73,7 @@ $B mkdir -p /ov/u /ov/w
 $B mount -t overlay -o lowerdir=/host,upperdir=/ov/u,workdir=/ov/w overlay /new
 $B cp /cmd /new/.vm-cmd
 $B cp /top /new/.vm-top
+$B cp /shared /new/.vm-shared
 $B cp /srtprelay.ko /new/.vm-srtprelay.ko
 $B mkdir -p /new/.vm
 $B cp /bin/busybox /new/.vm/busybox

@@ -267,7 +267,7 @@ enum srtprelay_stats_attr {
 	SRTPRELAY_A_STATS_DROP_SSRC,		/* new SSRC, no room (when not passed on) */
 	SRTPRELAY_A_STATS_DROP_MALFORMED,	/* truncated or malformed RTP/RTCP */
 	SRTPRELAY_A_STATS_DROP_PAYLOAD_TYPE,	/* payload type not allowed */
-	SRTPRELAY_A_STATS_DROP_SEND,		/* no route, no memory, transmit failed */
+	SRTPRELAY_A_STATS_DROP_SEND,		/* no route, no memory, cipher or transmit failed */
 	SRTPRELAY_A_STATS_LAST_PACKET_AGE_MS,	/* since the last relayed packet; U64_MAX: none */
 	SRTPRELAY_A_STATS_NO_FLOW,		/* global only: packets for no flow */
 	SRTPRELAY_A_STATS_PAD,
