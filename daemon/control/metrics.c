@@ -59,9 +59,9 @@ void metrics_render(struct srtprelayd *d, struct strbuf *sb)
 		const char *name = l ? "http" : "ng";
 
 		sb_addf(sb, "srtprelay_control_connections_total{listener=\"%s\",event=\"refused\"} "
-			"%llu\n", name, (unsigned long long)d->conns_refused[l]);
+			"%llu\n", name, (unsigned long long)d->conns[l].refused);
 		sb_addf(sb, "srtprelay_control_connections_total{listener=\"%s\",event=\"timed_out\"} "
-			"%llu\n", name, (unsigned long long)d->conns_timed_out[l]);
+			"%llu\n", name, (unsigned long long)d->conns[l].timed_out);
 	}
 	head(sb, "srtprelay_ng_reply_cache_bytes", "gauge",
 	     "Bytes the ng retransmit cache holds (--reply-cache-mb bounds it).");

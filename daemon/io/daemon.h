@@ -10,6 +10,7 @@
 #include "ng_req.h"
 #include "ports.h"
 #include "relay.h"
+#include "tcp_server.h"
 
 struct ng_cache;
 struct ng_server;
@@ -27,9 +28,8 @@ struct srtprelayd {
 	uint64_t ng_requests[NG_CMD_COUNT][2];	/* [enum ng_cmd][0 ok, 1 error] */
 	uint64_t ng_retransmits;
 	uint64_t dtls_handshakes[2];	/* [0 ok, 1 failed] */
-	/* TCP control connections (ng_server.c), [0 ng, 1 http]: refused at accept (listener
-	 * or per-source limit), closed for sitting on a partial request too long. */
-	uint64_t conns_refused[2], conns_timed_out[2];
+	/* TCP control connections (tcp_server.h), [0 ng, 1 http]. */
+	struct tcp_counters conns[2];
 };
 
 #endif
