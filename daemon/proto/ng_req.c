@@ -338,6 +338,9 @@ static int parse_entry(struct ng_req *q, const struct bval *k, const struct bval
 		return 0;	/* not a key of ours */
 	memcpy(key, k->s, k->len);
 	key[k->len] = '\0';
+	/* rtpengine takes "from tag" for "from-tag", "transport protocol" for ...: so do we. */
+	for (char *c = key; (c = strchr(c, ' ')); )
+		*c = '-';
 	for (size_t i = 0; i < sizeof(str_keys) / sizeof(str_keys[0]); i++)
 		if (!strcmp(key, str_keys[i].key))
 			return string_value(v, key, (struct ng_str *)((char *)q + str_keys[i].off),

@@ -318,10 +318,10 @@ int session_sdp_write(const struct ng_req *req, const struct sdp *in, struct leg
 	}
 	rw->session_drop = SDP_DROP_ICE | SDP_DROP_DTLS;
 	rw->session_add = job.session_add;
-	/* An answer has only our group (the other side's was for its own offerer); an offer
-	 * ours instead of the other side's, when we make one. */
-	if (answer || glen)
-		rw->session_drop |= SDP_DROP_GROUP;
+	/* Only our own group, never the other side's: its group was for its own transport,
+	 * and toward a side that does not bundle with us (a SIP phone: a port per media)
+	 * a group would claim bundling nobody does. */
+	rw->session_drop |= SDP_DROP_GROUP;
 	if (glen)
 		job.session_add[rw->n_session_add++] = job.group;
 	if (ice)

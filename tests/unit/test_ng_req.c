@@ -985,6 +985,25 @@ static void ids_with_nul(void)
 	}
 }
 
+/* rtpengine's key spellings with spaces for dashes, in every kind of key. */
+static void keys_with_spaces(void)
+{
+	static const char body[] = "d7:command6:answer7:call id2:c18:from tag2:f16:to tag2:t1"
+				   "3:sdp5:v=0\r\n18:transport protocol7:RTP/AVP14:address family3:IP6"
+				   "10:via branch2:z98:rtcp muxl5:demuxe13:media address9:192.0.2.1e";
+	int r = parse_len(body, sizeof(body) - 1);
+
+	if (r)
+		fprintf(stderr, "  %s\n", err);
+	CHECK_EQ(r, 0);
+	CHECK(str_is(req.call_id, "c1") && str_is(req.from_tag, "f1") && str_is(req.to_tag, "t1"));
+	CHECK_EQ(req.proto, NG_PROTO_RTP_AVP);
+	CHECK_EQ(req.addr_family, AF_INET6);
+	CHECK(str_is(req.via_branch, "z9") && req.rtcp_mux_demux);
+	CHECK(str_is(req.media_address, "192.0.2.1"));
+	CHECK(req.warning[0] == '\0');
+}
+
 static const struct check_case cases[] = {
 	CASE(split),
 	CASE(capture_file),
@@ -1000,6 +1019,7 @@ static const struct check_case cases[] = {
 	CASE(wrong_types),
 	CASE(values_verbatim),
 	CASE(ids_with_nul),
+	CASE(keys_with_spaces),
 };
 
 CHECK_MAIN("ng_req", cases)

@@ -360,6 +360,7 @@ class Run:
         self.events = []               # (time, kind, text) from the page
         self.stats = []                # (time, getStats snapshot)
         self.offer = self.offer_out = self.answer = self.answer_out = None
+        self.to_phone = None           # the SDP the plain side got from the relay
         self.warnings = []
         self.stop = threading.Event()
         self.wire = None
@@ -378,6 +379,7 @@ class Run:
 
     def phone_at(self, sdp):
         """Where the phone sends its media: the relay's ports in the SDP it got."""
+        self.to_phone = sdp
         self.endpoint.to = sdp_dest(sdp)
         if self.endpoint.video:
             self.endpoint.vto = sdp_dest(sdp, "video")
@@ -402,6 +404,24 @@ class Run:
         self.answer_out = self.ng("answer", from_tag="phone", to_tag="browser", sdp=sdp,
                                   **ANSWER_FROM_BROWSER)
         self.phone_at(self.answer_out)
+
+
+# Nothing of WebRTC's transport may reach the plain side: it bundles nothing and speaks
+# neither ICE nor DTLS.
+WEBRTC_ONLY = ("a=group:BUNDLE", "a=bundle-only", "a=ice-ufrag:", "a=ice-pwd:", "a=ice-options:",
+               "a=candidate:", "a=fingerprint:", "a=setup:", "a=ice-lite")
+
+
+def plain_side_fails(sdp):
+    """What is wrong with the SDP the plain RTP/AVP phone got from the relay."""
+    if not sdp:
+        return ["phone: got no SDP from the relay"]
+    lines = sdp.splitlines()
+    fails = ["phone: its SDP has %r" % l for l in lines if l.startswith(WEBRTC_ONLY)]
+    audio = [l for l in lines if l.startswith("m=audio ")]
+    if not audio or "RTP/AVP" not in audio[0] or " 0" not in audio[0][audio[0].index("RTP/AVP"):]:
+        fails.append("phone: no RTP/AVP audio with PCMU in %s" % audio)
+    return fails
 
 
 def sdp_sections(text):
@@ -661,6 +681,7 @@ def evaluate(run, t0):
             run.bundle == "balanced"):
         fails.append("browser: the offer's video section has %d candidates with bundlePolicy %s"
                      % (secs[1][1]["candidates"], run.bundle))
+    fails += plain_side_fails(run.to_phone)
     if run.video == "send":
         fails += evaluate_video(run, t0)
     if run.wire:
