@@ -103,6 +103,7 @@ struct media_side {
 	bool secure;		/* it speaks SRTP: nothing passes before its key is known */
 	bool raw;		/* not RTP (udptl, BFCP...): datagrams relayed untouched */
 	char direction[10];
+	bool zero_hold;		/* its SDP gave the zero address (RFC 2543 hold): it gets nothing */
 	char mid[32];		/* its a=mid; "" when it gave none */
 	bool bundled;		/* its SDP put this media in its a=group:BUNDLE */
 	/* BUNDLE (bundle.c): a member shares the transport of the group's first media (sockets,

@@ -21,6 +21,8 @@ const struct sockaddr_storage *packet_destination(const struct media_side *y, un
 {
 	const struct peer *p = &y->peer[y->rtcp_mux ? COMP_RTP : comp];
 
+	if (y->zero_hold)
+		return NULL;	/* it asked for nothing: c=0.0.0.0 */
 	if (p->confirmed)
 		return &p->learned;
 	return addr_usable(&p->sdp) ? &p->sdp : NULL;

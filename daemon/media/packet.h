@@ -44,7 +44,7 @@ struct pkt_out {
 int packet_process(struct media_side *t, unsigned int comp, const struct sockaddr_storage *src,
 		   uint8_t *pkt, uint32_t *len, uint32_t cap, double now, struct pkt_out *out);
 /* Where side y's endpoint gets component comp: the confirmed address, else its SDP one;
- * NULL when neither is usable. */
+ * NULL when neither is usable, or while y holds with the zero address. */
 const struct sockaddr_storage *packet_destination(const struct media_side *y, unsigned int comp);
 /* True if a packet from the SDP address of x's component comp would still take over its
  * confirmed endpoint: the kernel must hand such packets up instead of dropping them. */

@@ -129,7 +129,7 @@ bool offload_possible(const struct media_side *x)
 	       !in_bundle(x) && !in_bundle(y) && !y->consent_lost &&
 	       y->sock[COMP_RTP] && x->peer[COMP_RTP].confirmed &&
 	       (!x->secure || x->in_on) && (!y->secure || y->out_on) &&
-	       (y->peer[COMP_RTP].confirmed || addr_usable(&y->peer[COMP_RTP].sdp));
+	       packet_destination(y, COMP_RTP);
 }
 
 uint64_t offload_cookie(const struct call *c)

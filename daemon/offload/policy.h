@@ -16,7 +16,7 @@
 
 /* What x's endpoint sends may be relayed by the kernel: RTP, both sides accepted, not in a
  * bundle of several media, x's endpoint confirmed, keys known both ways, the other side's
- * destination known and its ICE consent valid. */
+ * destination known (not on hold by the zero address) and its ICE consent valid. */
 bool offload_possible(const struct media_side *x);
 /* The flow for what x's endpoint sends on component comp; false if it cannot be built (no
  * socket, unconfirmed source, a key the kernel cannot use). Wipe f with kflow_wipe. */

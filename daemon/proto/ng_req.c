@@ -209,6 +209,8 @@ static void apply_flag(struct ng_req *q, const char *s, size_t n)
 		q->replace_origin = true;
 	} else if (eq(s, n, "replace-session-connection")) {
 		q->replace_session_connection = true;
+	} else if (eq(s, n, "replace-zero-address")) {
+		q->replace_zero_address = true;
 	} else if (prefix(s, n, "rtcp-mux-", &p)) {
 		ok = set_rtcp_mux(q, s + p, n - p);
 	} else if (prefix(s, n, "SDES-", &p)) {
@@ -275,6 +277,8 @@ static bool replace_fn(struct ng_req *q, const char *s, size_t n)
 		q->replace_origin = true;
 	else if (eq(s, n, "session-connection") || eq(s, n, "session connection"))
 		q->replace_session_connection = true;
+	else if (eq(s, n, "zero-address") || eq(s, n, "zero address"))
+		q->replace_zero_address = true;
 	else
 		return false;
 	return true;

@@ -82,6 +82,7 @@ struct ng_req {
 	enum ng_dtls dtls;
 	bool dtls_reverse;
 	bool replace_origin, replace_session_connection;
+	bool replace_zero_address;	/* our address even where the SDP held with 0.0.0.0 */
 	bool rtcp_mux_offer, rtcp_mux_demux, rtcp_mux_accept, rtcp_mux_reject, rtcp_mux_require;
 	bool sdes_off;
 	uint32_t sdes_no;	/* bit (1 << enum srtp_suite_id): do not offer */

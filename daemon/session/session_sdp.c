@@ -130,6 +130,7 @@ int session_sdp_endpoint(struct media_side *m, const struct sdp *sdp, const stru
 	snprintf(m->direction, sizeof(m->direction), "%s",
 		 sdp_dir_name(sm->dir) ? sdp_dir_name(sm->dir) : "sendrecv");
 	m->strict_source = req->strict_source;
+	m->zero_hold = false;
 	side_mid(m, sdp, sm);
 	bundle_pt_map(m->pt_map, sm->fmts.s, sm->fmts.s ? sm->fmts.len : 0);
 	if (conn) {
@@ -148,6 +149,8 @@ int session_sdp_endpoint(struct media_side *m, const struct sdp *sdp, const stru
 			 m->index + 1);
 		return -EINVAL;
 	}
+	/* 0.0.0.0 or :: with a port: on hold the RFC 2543 way; what we learned stays. */
+	m->zero_hold = sm->port && !addr_usable(&rtp);
 	rtcp = rtp;
 	if (sm->rtcp.present && sm->rtcp.addr.s) {
 		if (!to_sockaddr(sm->rtcp.addr, sm->rtcp.family, sm->rtcp.port, &rtcp)) {
@@ -244,6 +247,24 @@ static void ice_lines(const struct media_side *y, unsigned int i, struct sdp_med
 	mr->add = job.add[i];
 }
 
+/*
+ * The other side held with the zero address (RFC 2543): y sees that address too, in y's
+ * family (unless replace zero-address asks for ours), and a direction that says so:
+ * sendonly when the holder wrote none (as rtpengine does).
+ */
+static void zero_hold_lines(const struct ng_req *req, const struct sdp *in,
+			    const struct media_side *y, unsigned int i, struct sdp_media_rw *mr)
+{
+	const struct media_side *x = y->other;
+
+	if (!x || !x->zero_hold)
+		return;
+	if (!req->replace_zero_address)
+		mr->conn_addr = mr->conn_family == AF_INET6 ? "::" : "0.0.0.0";
+	if (in->media[i].sec.dir == SDP_DIR_NONE && in->session.dir == SDP_DIR_NONE)
+		mr->direction = "sendonly";
+}
+
 int session_sdp_write(const struct ng_req *req, const struct sdp *in, struct leg *to, bool answer,
 		      struct strbuf *out, char *err, size_t errlen)
 {
@@ -282,6 +303,7 @@ int session_sdp_write(const struct ng_req *req, const struct sdp *in, struct leg
 		mr->proto = y->proto;
 		mr->conn_addr = job.media_addr[i];
 		mr->conn_family = t->advertised.ss_family;
+		zero_hold_lines(req, in, y, i, mr);
 		mid = mid_line(req, in, y, answer, i, mr);
 		/* The group: the bundle's media; in an answer without one, the first media of
 		 * the offerer's group alone (RFC 8843 lets the answerer move the others out: they

@@ -365,6 +365,37 @@ def t_hold_resume_rekey(d):
     ok(d.ng.call("delete", call_id="hold1"))
 
 
+def t_zero_address_hold(d):
+    """Old-style hold (c=0.0.0.0, no direction): B sees the zero address and a=sendonly, gets
+    A's media, and sends A nothing until the resume; then both ways again."""
+    a, b = Endpoint(), Endpoint()
+    try:
+        to_b, to_a, _, _ = plain_call(d, a, b, "zhold")
+        media_both_ways(a, b, to_b, to_a, n=10)
+        hold = ok(d.ng.call("offer", call_id="zhold", from_tag="ft-zhold",
+                            sdp=sdp("0.0.0.0", a.port, version="2")))
+        check("c=IN IP4 0.0.0.0" in hold["sdp"] and "a=sendonly" in hold["sdp"] and
+              sdp_media_port(hold["sdp"]) == to_b, hold["sdp"])
+        ok(d.ng.call("answer", call_id="zhold", from_tag="ft-zhold", to_tag="tt-zhold",
+                     sdp=sdp(LO, b.port, version="2", media_extra=["a=recvonly"])))
+        before = ok(d.ng.call("query", call_id="zhold"))["totals"]["RTP"]["drops"]
+        b.send(to_b, [rtp(100 + i, 0xbbbb) for i in range(10)])
+        check(not a.recv_all(1, wait=0.4), "media sent to a holder at 0.0.0.0")
+        after = ok(d.ng.call("query", call_id="zhold"))["totals"]["RTP"]["drops"]
+        check(after["no_destination"] - before["no_destination"] == 10, after)
+        a.send(to_a, [rtp(100 + i, 0xaaaa) for i in range(10)])
+        check(len(b.recv_all(10)) == 10, "the holder's own media did not reach B")
+        ok(d.ng.call("offer", call_id="zhold", from_tag="ft-zhold",
+                     sdp=sdp(LO, a.port, version="3")))
+        ok(d.ng.call("answer", call_id="zhold", from_tag="ft-zhold", to_tag="tt-zhold",
+                     sdp=sdp(LO, b.port, version="3")))
+        media_both_ways(a, b, to_b, to_a, n=10, first=200)
+        ok(d.ng.call("delete", call_id="zhold"))
+    finally:
+        a.close()
+        b.close()
+
+
 def t_rtp_bleed(d):
     a, b, evil = Endpoint(), Endpoint(), Endpoint()
     try:
@@ -1111,6 +1142,7 @@ def t_dtls_answerer_starts_before_the_answer(d):
 
 DAEMON_CASES = [t_ping_and_errors, t_plain_call, t_retransmit, t_tcp, t_sdes_srtp_to_rtp,
                 t_sdes_srtp_to_srtp_other_suite, t_sdes_offer_lists, t_hold_resume_rekey,
+                t_zero_address_hold,
                 t_rtp_bleed, t_strict_source, t_endpoint_learning, t_srtp_bleed_needs_key,
                 t_ctl_calls,
                 t_many_calls, t_ice_lite, t_ice_default_follows_the_offer,

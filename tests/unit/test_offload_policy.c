@@ -115,6 +115,9 @@ static void stays_in_userspace(void)
 	f.b.consent_lost = true;
 	CHECK(!offload_possible(&f.a));
 	setup(&f);
+	f.b.zero_hold = true;	/* B held with c=0.0.0.0: it gets nothing */
+	CHECK(!offload_possible(&f.a));
+	setup(&f);
 	memset(&f.b.peer[COMP_RTP].sdp, 0, sizeof(f.b.peer[COMP_RTP].sdp));	/* no destination */
 	CHECK(!offload_possible(&f.a));
 	f.b.peer[COMP_RTP].learned = check_addr("127.0.0.3", 6000);
