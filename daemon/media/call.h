@@ -102,6 +102,7 @@ struct media_side {
 	bool rejected;		/* port 0 */
 	bool secure;		/* it speaks SRTP: nothing passes before its key is known */
 	bool raw;		/* not RTP (udptl, BFCP...): datagrams relayed untouched */
+	bool passthrough;	/* a transport we do not relay (TCP, SCTP): no port, SDP as it is */
 	char direction[10];
 	bool zero_hold;		/* its SDP gave the zero address (RFC 2543 hold): it gets nothing */
 	char mid[32];		/* its a=mid; "" when it gave none */

@@ -187,6 +187,9 @@ const char *sdp_dir_name(unsigned int dir);
  * DTLS part (UDP/TLS/RTP/SAVPF, UDP/DTLS/SCTP), RTP for an RTP part.
  */
 bool sdp_proto_is_rtp(struct sdp_str proto);
+/* A transport the relay does not carry (it relays UDP datagrams): anything over TCP
+ * (TCP/MSRP, TCP/BFCP, TCP/TLS/...) and SCTP data channels (UDP/DTLS/SCTP, DTLS/SCTP). */
+bool sdp_proto_is_passthrough(struct sdp_str proto);
 bool sdp_proto_is_srtp(struct sdp_str proto);
 bool sdp_proto_is_avpf(struct sdp_str proto);
 bool sdp_proto_is_dtls(struct sdp_str proto);

@@ -604,6 +604,11 @@ bool sdp_proto_is_rtp(struct sdp_str proto)
 	return proto_part(proto, false, "RTP", NULL);
 }
 
+bool sdp_proto_is_passthrough(struct sdp_str proto)
+{
+	return proto_part(proto, false, "TCP", "SCTP");
+}
+
 bool sdp_proto_is_srtp(struct sdp_str proto)
 {
 	return proto_part(proto, true, "SAVP", "SAVPF");

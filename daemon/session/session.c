@@ -423,6 +423,14 @@ static int offer_media(struct srtprelayd *d, const struct ng_req *req, const str
 	x->other = y;
 	y->other = x;
 	ret = session_sdp_endpoint(x, sdp, sm, req, err, errlen);
+	if (!ret && x->passthrough) {
+		/* Not ours to relay (TCP, SCTP): B gets the line as A wrote it, no port. */
+		snprintf(y->type, sizeof(y->type), "%s", x->type);
+		snprintf(y->proto, sizeof(y->proto), "%s", x->proto);
+		y->passthrough = true;
+		y->rejected = false;
+		return 0;
+	}
 	if (!ret)
 		ret = session_ice_seen(x, sdp, sm, err, errlen);
 	if (!ret && session_dtls_offered(sdp, sm))
@@ -496,7 +504,7 @@ static int answer_check(const struct sdp *sdp, struct leg *b, char *err, size_t 
 		int found = -1;
 		char e[128];
 
-		if (!y || sm->port == 0)
+		if (!y || sm->port == 0 || y->passthrough)
 			continue;
 		if (!y->sock[COMP_RTP]) {
 			snprintf(err, errlen, "media %u: answer accepts a stream the offer "
@@ -553,6 +561,10 @@ static int answer_media(struct srtprelayd *d, struct media_side *y, const struct
 		return ret;
 	if (y->rejected) {
 		x->rejected = true;
+		return 0;
+	}
+	if (x->passthrough) {
+		y->passthrough = true;	/* the answer's line goes back as it came too */
 		return 0;
 	}
 	if (!y->sock[COMP_RTP]) {

@@ -125,6 +125,7 @@ int session_sdp_endpoint(struct media_side *m, const struct sdp *sdp, const stru
 		return -EINVAL;
 	}
 	m->rejected = sm->port == 0;
+	m->passthrough = !m->rejected && sdp_proto_is_passthrough(sm->proto);
 	m->raw = !sdp_proto_is_rtp(sm->proto);
 	m->secure = !m->raw && sdp_proto_is_srtp(sm->proto);
 	snprintf(m->direction, sizeof(m->direction), "%s",
@@ -265,6 +266,20 @@ static void zero_hold_lines(const struct ng_req *req, const struct sdp *in,
 		mr->direction = "sendonly";
 }
 
+/* A line we do not relay goes as it came; where it used the session's c=, which becomes
+ * ours, it keeps its endpoint's address on a c= of its own. */
+static void passthrough_line(const struct sdp *in, unsigned int i, struct sdp_media_rw *mr)
+{
+	const struct sdp_conn *sc = &in->session.conn;
+
+	if (in->media[i].sec.conn.present || !sc->present)
+		return;
+	if (!copy_str(job.media_addr[i], sizeof(job.media_addr[i]), sc->addr))
+		return;
+	mr->conn_addr = job.media_addr[i];
+	mr->conn_family = sc->family;
+}
+
 int session_sdp_write(const struct ng_req *req, const struct sdp *in, struct leg *to, bool answer,
 		      struct strbuf *out, char *err, size_t errlen)
 {
@@ -287,6 +302,10 @@ int session_sdp_write(const struct ng_req *req, const struct sdp *in, struct leg
 		const char *mid;
 		uint16_t port;
 
+		if (y && y->passthrough && in->media[i].port) {
+			passthrough_line(in, i, mr);
+			continue;
+		}
 		if (!y || !y->sock[COMP_RTP] || in->media[i].port == 0) {
 			mr->reject = true;
 			/* a rejected line still names the profile this endpoint speaks */

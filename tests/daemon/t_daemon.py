@@ -396,6 +396,20 @@ def t_zero_address_hold(d):
         b.close()
 
 
+def t_passthrough_takes_no_port(d):
+    """An m=message TCP/MSRP line passes through untouched and takes no port: an offer with
+    audio and MSRP holds the audio's four ports only, and the MSRP line keeps its own."""
+    used = lambda: ok(d.ng.call("statistics"))["statistics"]["currentstatistics"]["portsused"]
+    before = used()
+    off = ok(d.ng.call("offer", call_id="msrp1", from_tag="a", sdp=sdp(
+        "192.0.2.10", 40000, media_extra=["m=message 28000 TCP/MSRP *",
+                                          "a=path:msrp://192.0.2.10:28000/s1;tcp"])))
+    check("m=message 28000 TCP/MSRP *" in off["sdp"] and "c=IN IP4 192.0.2.10" in off["sdp"],
+          off["sdp"])
+    check(used() - before == 4, "ports held: %d" % (used() - before))
+    ok(d.ng.call("delete", call_id="msrp1"))
+
+
 def t_rtp_bleed(d):
     a, b, evil = Endpoint(), Endpoint(), Endpoint()
     try:
@@ -1142,7 +1156,7 @@ def t_dtls_answerer_starts_before_the_answer(d):
 
 DAEMON_CASES = [t_ping_and_errors, t_plain_call, t_retransmit, t_tcp, t_sdes_srtp_to_rtp,
                 t_sdes_srtp_to_srtp_other_suite, t_sdes_offer_lists, t_hold_resume_rekey,
-                t_zero_address_hold,
+                t_zero_address_hold, t_passthrough_takes_no_port,
                 t_rtp_bleed, t_strict_source, t_endpoint_learning, t_srtp_bleed_needs_key,
                 t_ctl_calls,
                 t_many_calls, t_ice_lite, t_ice_default_follows_the_offer,
