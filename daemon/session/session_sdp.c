@@ -150,8 +150,11 @@ int session_sdp_endpoint(struct media_side *m, const struct sdp *sdp, const stru
 			 m->index + 1);
 		return -EINVAL;
 	}
-	/* 0.0.0.0 or :: with a port: on hold the RFC 2543 way; what we learned stays. */
-	m->zero_hold = sm->port && !addr_usable(&rtp);
+	/* 0.0.0.0 or :: with a port: on hold the RFC 2543 way; what we learned stays. Not so
+	 * with ICE (the address comes from candidates: trickle's m=audio 9) or in a BUNDLE
+	 * group (max-bundle's m=video 9 rides the first media's transport). */
+	m->zero_hold = sm->port && !addr_usable(&rtp) && !m->bundled && !sm->sec.ice_ufrag.s &&
+		       !sdp->session.ice_ufrag.s;
 	rtcp = rtp;
 	if (sm->rtcp.present && sm->rtcp.addr.s) {
 		if (!to_sockaddr(sm->rtcp.addr, sm->rtcp.family, sm->rtcp.port, &rtcp)) {
