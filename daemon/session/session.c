@@ -69,7 +69,19 @@ static const struct config_iface *pick_iface(const struct config *cfg, struct ng
 	for (unsigned int i = 0; family && i < cfg->n_iface; i++)
 		if (cfg->iface[i].local.ss_family == family)
 			return &cfg->iface[i];
-	return &cfg->iface[0];
+	return family ? NULL : &cfg->iface[0];
+}
+
+/* The address family an SDP's media are at: its first media's c= (else the session's). */
+static int sdp_family(const struct sdp *sdp)
+{
+	for (unsigned int i = 0; i < sdp->n_media; i++) {
+		const struct sdp_conn *c = sdp_media_conn(sdp, &sdp->media[i]);
+
+		if (c && sdp->media[i].port)
+			return c->family;
+	}
+	return sdp->session.conn.present ? sdp->session.conn.family : 0;
 }
 
 /* Adds "what[: detail]" to the request's warning text. */
@@ -458,7 +470,7 @@ int session_offer(struct srtprelayd *d, const struct ng_req *req, struct strbuf 
 	const struct sdp *sdp;
 	struct leg *a;
 	bool fresh;
-	int ret;
+	int ret, fa, fb;
 
 	if (!req->from_tag.len) {
 		snprintf(err, errlen, "No from-tag in message");
@@ -470,11 +482,20 @@ int session_offer(struct srtprelayd *d, const struct ng_req *req, struct strbuf 
 	ret = offer_check(sdp, req, err, errlen);
 	if (ret)
 		return ret;
+	/* Each side in its own SDP's family: A's from its offer, B's as address-family says,
+	 * else A's; a direction naming an interface wins. */
+	fa = sdp_family(sdp);
+	fb = req->addr_family ? req->addr_family : fa;
+	ia = pick_iface(&d->cfg, req->direction[0], fa);
+	ib = pick_iface(&d->cfg, req->direction[1], fb);
+	if (!ia || !ib) {
+		snprintf(err, errlen, "No interface of address family %s (--interface)",
+			 (ia ? fb : fa) == AF_INET6 ? "IPv6" : "IPv4");
+		return -EADDRNOTAVAIL;
+	}
 	a = offer_leg(d, req, &fresh, err, errlen, &ret);
 	if (!a)
 		return ret;
-	ia = pick_iface(&d->cfg, req->direction[0], 0);
-	ib = pick_iface(&d->cfg, req->direction[1], req->addr_family);
 	for (unsigned int i = 0; i < sdp->n_media && !ret; i++)
 		ret = offer_media(d, req, sdp, i, a, ia, ib, warn, err, errlen);
 	if (!ret) {

@@ -194,7 +194,57 @@ def t_fd_limit(build):
     check(rc == 0, "exit %s: %s" % (rc, log[-2000:]))
 
 
-CASES = [t_tcp_held_open, t_reply_cache_bounded, t_fd_limit]
+def sdp6(addr, port, version="1"):
+    return ("v=0\r\no=- 1 %s IN IP6 %s\r\ns=-\r\nc=IN IP6 %s\r\nt=0 0\r\n"
+            "m=audio %d RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n" % (version, addr, addr, port))
+
+
+def media_port(text):
+    return int(next(l for l in text.splitlines() if l.startswith("m=audio ")).split()[1])
+
+
+def t_address_family(build):
+    """Each side in its own SDP's family: an IPv6 offer gets an IPv6 relay address, the other
+    side too unless address-family says otherwise, and media crosses families; without an
+    interface of that family, a clear error."""
+    d = Daemon(build, "--interface=v6/::1", life=60)
+    a = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        a.bind(("::1", 0))
+        b.bind(("127.0.0.1", 0))
+        a.settimeout(2)
+        b.settimeout(2)
+        off = d.ng.call("offer", call_id="af1", from_tag="a", sdp=sdp6("::1", 40000))
+        check(off.get("result") == "ok" and "c=IN IP6 ::1" in off["sdp"], off)
+        off = d.ng.call("offer", call_id="af2", from_tag="a", address_family="IP4",
+                        sdp=sdp6("::1", a.getsockname()[1]))
+        check(off.get("result") == "ok" and "c=IN IP4 127.0.0.1" in off["sdp"] and
+              "IP6" not in off["sdp"].split("o=")[1].split("\n", 1)[1], off)
+        ans = d.ng.call("answer", call_id="af2", from_tag="a", to_tag="b",
+                        sdp=sdp("127.0.0.1", b.getsockname()[1]))
+        check(ans.get("result") == "ok" and "c=IN IP6 ::1" in ans["sdp"], ans)
+        pkt = bytes([0x80, 0, 0, 1]) + bytes(8) + bytes(160)
+        a.sendto(pkt, ("::1", media_port(ans["sdp"])))
+        check(b.recv(2048) == pkt, "IPv6 -> IPv4")
+        b.sendto(pkt, ("127.0.0.1", media_port(off["sdp"])))
+        check(a.recv(2048) == pkt, "IPv4 -> IPv6")
+    finally:
+        a.close()
+        b.close()
+        d.stop()
+    d = Daemon(build, life=30)     # 127.0.0.1 only
+    try:
+        r = d.ng.call("offer", call_id="af3", from_tag="a", sdp=sdp6("::1", 40000))
+        check(r.get("result") == "error" and
+              "No interface of address family IPv6" in r.get("error-reason", ""), r)
+        st = d.ng.call("statistics")["statistics"]["currentstatistics"]
+        check(st["sessionsown"] == 0 and st["portsused"] == 0, st)
+    finally:
+        d.stop()
+
+
+CASES = [t_tcp_held_open, t_reply_cache_bounded, t_fd_limit, t_address_family]
 
 
 def main():
