@@ -391,7 +391,8 @@ int srtprelay_flows_register(void)
 {
 	int ret;
 
-	srtprelay_wq = alloc_workqueue("srtprelay", 0, 0);
+	/* Unbound: freeing a flow needs no particular CPU (7.x asks for one of the two). */
+	srtprelay_wq = alloc_workqueue("srtprelay", WQ_UNBOUND, 0);
 	if (!srtprelay_wq)
 		return -ENOMEM;
 	ret = register_pernet_subsys(&srtprelay_net_ops);
