@@ -216,6 +216,14 @@ static void add_line(struct sdes_line *list, unsigned int *n, const struct sdes_
 		(*n)++;
 }
 
+static bool has_tag(const struct sdes_line *l, unsigned int n, uint32_t tag)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (l[i].tag == tag)
+			return true;
+	return false;
+}
+
 unsigned int sdes_build_offer(const struct sdes_state *offerer, uint32_t no, uint32_t only,
 			      struct sdes_state *ours)
 {
@@ -223,15 +231,27 @@ unsigned int sdes_build_offer(const struct sdes_state *offerer, uint32_t no, uin
 	unsigned int n = 0;
 	uint32_t next_tag = 1;
 
+	/* A re-offer after the side answered: the line in use keeps the first place, its tag
+	 * and its key, so that a phone taking the first suite it supports stays on it. */
+	for (unsigned int i = 0; ours->n_remote && i < ours->n_ours && n < SDES_MAX_LINES; i++) {
+		const struct sdes_line *o = &ours->ours[i];
+
+		if (!allowed(o->pol.suite, no, only) || has_suite(list, n, o->pol.suite))
+			continue;
+		list[n++] = *o;
+		if (o->tag >= next_tag)
+			next_tag = o->tag + 1;
+	}
 	if (offerer)
 		for (unsigned int i = 0; i < offerer->n_remote && n < SDES_MAX_LINES; i++) {
 			const struct sdes_line *r = &offerer->remote[i];
+			uint32_t tag = has_tag(list, n, r->tag) ? next_tag : r->tag;
 
 			if (!allowed(r->pol.suite, no, only) || has_suite(list, n, r->pol.suite))
 				continue;
-			add_line(list, &n, ours, r->tag, r->pol.suite);
-			if (r->tag >= next_tag)
-				next_tag = r->tag + 1;
+			add_line(list, &n, ours, tag, r->pol.suite);
+			if (tag >= next_tag)
+				next_tag = tag + 1;
 		}
 	for (unsigned int i = 0; i < sdes_n_default_suites && n < SDES_MAX_LINES; i++) {
 		unsigned int s = sdes_default_suites[i];

@@ -46,10 +46,11 @@ void sdes_format_line(const struct sdes_line *l, struct strbuf *sb);
 /* Fresh random key and salt for suite. */
 int sdes_generate(struct sdes_line *l, uint32_t tag, unsigned int suite);
 /*
- * Builds the list we offer to a side: the suites the offerer announced (their order and
- * tags) that we support, then our defaults, minus 'no' (bit per suite id), limited to
- * 'only' if non-zero. Keys already in 'ours' for a suite are kept, so a re-offer does not
- * re-key. Returns the number of lines.
+ * Builds the list we offer to a side: first, once the side answered ('ours' has its line),
+ * the line in use with its tag and key; then the suites the offerer
+ * announced (their order, and their tags where free) that we support; then our defaults;
+ * minus 'no' (bit per suite id), limited to 'only' if non-zero. Keys already in 'ours' for
+ * a suite are kept, so a re-offer does not re-key. Returns the number of lines.
  */
 unsigned int sdes_build_offer(const struct sdes_state *offerer, uint32_t no, uint32_t only,
 			      struct sdes_state *ours);

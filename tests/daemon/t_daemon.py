@@ -336,6 +336,29 @@ def t_sdes_offer_lists(d):
     ok(d.ng.call("delete", call_id="sdes3"))
 
 
+def t_sdes_reoffer_keeps_line_in_use(d):
+    """The plain side re-offers (hold) toward an SDES phone that took one of our later lines
+    (AES_CM_128_HMAC_SHA1_80): it comes first again, with its tag and its key."""
+    off = ok(d.ng.call("offer", call_id="sdes4", from_tag="a", transport_protocol="RTP/SAVP",
+                       sdp=sdp(LO, 5000)))
+    lines = sdp_cryptos(off["sdp"])
+    pick = [c for c in lines if c[1] == "AES_CM_128_HMAC_SHA1_80"]
+    check(pick and pick[0] != lines[0], lines)
+    tag, suite, key = pick[0]
+    ok(d.ng.call("answer", call_id="sdes4", from_tag="a", to_tag="b",
+                 sdp=sdp(LO, 5002, "RTP/SAVP", media_extra=[crypto_line(tag, suite, KEY_A2)])))
+    hold = ok(d.ng.call("offer", call_id="sdes4", from_tag="a", transport_protocol="RTP/SAVP",
+                        sdp=sdp(LO, 5000, version="2", media_extra=["a=sendonly"])))
+    again = sdp_cryptos(hold["sdp"])
+    check(again and again[0] == (tag, suite, key), "line in use moved: %s -> %s" % (
+        (tag, suite), again[:2]))
+    check(len({c[0] for c in again}) == len(again), "tags repeat: %s" % again)
+    ok(d.ng.call("answer", call_id="sdes4", from_tag="a", to_tag="b",
+                 sdp=sdp(LO, 5002, "RTP/SAVP", version="2",
+                         media_extra=[crypto_line(tag, suite, KEY_A2), "a=recvonly"])))
+    ok(d.ng.call("delete", call_id="sdes4"))
+
+
 def t_hold_resume_rekey(d):
     to_a, to_b, pa, pb = srtp_to_rtp(d, "AES_CM_128_HMAC_SHA1_80", KEY_A, "hold1", count=100)
     # Hold: A re-offers sendonly with the same key; ports and our keys stay.
@@ -1156,6 +1179,7 @@ def t_dtls_answerer_starts_before_the_answer(d):
 
 DAEMON_CASES = [t_ping_and_errors, t_plain_call, t_retransmit, t_tcp, t_sdes_srtp_to_rtp,
                 t_sdes_srtp_to_srtp_other_suite, t_sdes_offer_lists, t_hold_resume_rekey,
+                t_sdes_reoffer_keeps_line_in_use,
                 t_zero_address_hold, t_passthrough_takes_no_port,
                 t_rtp_bleed, t_strict_source, t_endpoint_learning, t_srtp_bleed_needs_key,
                 t_ctl_calls,

@@ -105,6 +105,28 @@ static void offer_list(void)
 	CHECK_EQ(ours.ours[0].pol.suite, SRTP_NULL_HMAC_SHA1_80);
 }
 
+/* A re-offer after the side answered: the line in use stays first, with its tag and key. */
+static void reoffer_keeps_line_in_use(void)
+{
+	struct sdes_state ours = { 0 };
+	struct sdes_line used;
+	unsigned int n = sdes_build_offer(NULL, 0, 0, &ours);
+
+	CHECK(n > 5);
+	used = ours.ours[4];	/* what the phone answered with */
+	ours.ours[0] = used;
+	ours.n_ours = 1;
+	ours.remote[0] = used;	/* its own line, as its answer gave it */
+	ours.n_remote = 1;
+	n = sdes_build_offer(NULL, 0, 0, &ours);
+	CHECK_EQ(n, sdes_n_default_suites);
+	CHECK_EQ(ours.ours[0].tag, used.tag);
+	CHECK_EQ(ours.ours[0].pol.suite, used.pol.suite);
+	CHECK_MEM(ours.ours[0].pol.key, used.pol.key, 16);
+	for (unsigned int i = 1; i < n; i++)
+		CHECK(ours.ours[i].tag != used.tag && ours.ours[i].pol.suite != used.pol.suite);
+}
+
 static void answer_choice(void)
 {
 	struct sdes_state st = { 0 };
@@ -136,6 +158,7 @@ static const struct check_case cases[] = {
 	CASE(parse_lines),
 	CASE(format_round_trip),
 	CASE(offer_list),
+	CASE(reoffer_keeps_line_in_use),
 	CASE(answer_choice),
 };
 CHECK_MAIN("sdes", cases)
