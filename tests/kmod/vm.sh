@@ -26,6 +26,9 @@ mainline) kver=mainline shared=mainline-debug ;;
 esac
 if [ -n "$shared" ]; then
 	image=$top/../shared/kernels/$shared/bzImage mem=2048 extra="panic_on_warn=1 oops=panic"
+	# The mainline kernel's own boot line (its README), repeated because -append may replace
+	# it: no5lvl avoids a false KASAN wild-memory-access in early boot under TCG.
+	[ "$kernel" = mainline ] && extra="$extra acpi=noirq no5lvl"
 else
 	image=/boot/vmlinuz-$kver mem=1024 extra=""
 fi
