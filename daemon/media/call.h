@@ -23,6 +23,7 @@
 
 #include "dtls.h"
 #include "ice.h"
+#include "options.h"
 #include "ng_req.h"
 #include "sdes.h"
 #include "srtp.h"
@@ -141,6 +142,7 @@ struct leg {
 	struct media_side *media[CALL_MAX_MEDIA];
 	unsigned int n_media;
 	char label[64];
+	const struct config_iface *iface;	/* where its media are relayed, once an offer chose */
 };
 
 struct call {

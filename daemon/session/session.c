@@ -496,6 +496,14 @@ int session_offer(struct srtprelayd *d, const struct ng_req *req, struct strbuf 
 	a = offer_leg(d, req, &fresh, err, errlen, &ret);
 	if (!a)
 		return ret;
+	/* A re-offer (one adding media too) stays on the interfaces the call was set up on,
+	 * unless it names others. */
+	if (a->iface && !req->direction[0].len)
+		ia = a->iface;
+	if (leg_other(a)->iface && !req->direction[1].len && !req->addr_family)
+		ib = leg_other(a)->iface;
+	a->iface = ia;
+	leg_other(a)->iface = ib;
 	for (unsigned int i = 0; i < sdp->n_media && !ret; i++)
 		ret = offer_media(d, req, sdp, i, a, ia, ib, warn, err, errlen);
 	if (!ret) {

@@ -244,7 +244,27 @@ def t_address_family(build):
         d.stop()
 
 
-CASES = [t_tcp_held_open, t_reply_cache_bounded, t_fd_limit, t_address_family]
+def t_reoffer_keeps_interfaces(build):
+    """Set up across two interfaces by direction, a re-offer naming none (one adding video)
+    stays on them: B's media, old and new, on the external interface."""
+    d = Daemon(build, "--interface=ext/127.0.0.2", life=30)   # beside default/127.0.0.1
+    try:
+        ok1 = d.ng.call("offer", call_id="if1", from_tag="a", direction=["default", "ext"],
+                        sdp=sdp("127.0.0.1", 40000))
+        check(ok1.get("result") == "ok" and "c=IN IP4 127.0.0.2" in ok1["sdp"], ok1)
+        two = sdp("127.0.0.1", 40000, version="2") + \
+            "m=video 40002 RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\n"
+        re = d.ng.call("offer", call_id="if1", from_tag="a", sdp=two)
+        check(re.get("result") == "ok", re)
+        conns = [l for l in re["sdp"].splitlines() if l.startswith("c=")]
+        check(conns and all(c == "c=IN IP4 127.0.0.2" for c in conns),
+              "re-offer left the interface: %s" % conns)
+    finally:
+        d.stop()
+
+
+CASES = [t_tcp_held_open, t_reply_cache_bounded, t_fd_limit, t_address_family,
+         t_reoffer_keeps_interfaces]
 
 
 def main():
