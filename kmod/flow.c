@@ -156,7 +156,10 @@ static void flow_free(struct srtprelay_flow *flow)
 {
 	flow_crypto_free(flow->crypto[0]);
 	flow_crypto_free(flow->crypto[1]);
-	free_percpu(flow->stats);
+	if (flow->stats_refs && refcount_dec_and_test(flow->stats_refs)) {
+		free_percpu(flow->stats);
+		kfree(flow->stats_refs);
+	}
 	kfree(flow);
 }
 
@@ -216,10 +219,20 @@ static struct srtprelay_flow *flow_create(const struct flow_cfg *cfg,
 	flow->key = cfg->local;
 	spin_lock_init(&flow->lock);
 	refcount_set(&flow->refs, 1);
-	if (!old) {
-		flow->stats = stats_alloc();
-		if (!flow->stats)
+	if (old) {
+		/* Packets already on their way through old count where this flow counts. */
+		flow->stats = old->stats;
+		flow->stats_refs = old->stats_refs;
+		refcount_inc(flow->stats_refs);
+	} else {
+		flow->stats_refs = kmalloc(sizeof(*flow->stats_refs), GFP_KERNEL);
+		flow->stats = flow->stats_refs ? stats_alloc() : NULL;
+		if (!flow->stats) {
+			kfree(flow->stats_refs);
+			flow->stats_refs = NULL;
 			goto fail;
+		}
+		refcount_set(flow->stats_refs, 1);
 	}
 	for (int d = 0; d < 2; d++) {
 		if (!cfg->has_pol[d])
@@ -277,12 +290,8 @@ int flow_set(struct srtprelay_net *sn, const struct flow_cfg *cfg, u32 set_flags
 		goto out;
 	}
 	if (old) {
-		flow->stats = old->stats;
-		old->stats = NULL;
 		ret = rhashtable_replace_fast(&sn->flows, &old->node, &flow->node, flow_params);
 		if (ret) {	/* cannot happen under sn->lock; undo cleanly anyway */
-			old->stats = flow->stats;
-			flow->stats = NULL;
 			flow_free(flow);
 			goto out;
 		}

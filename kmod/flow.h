@@ -74,7 +74,10 @@ struct srtprelay_flow {
 	struct flow_addr learned;	/* with LEARN_SOURCE, once locked on */
 	bool has_learned;
 	unsigned long last_packet;	/* jiffies; 0: none yet */
-	struct relay_stats __percpu *stats;	/* moves to the flow that replaces this one */
+	/* Shared with the flow that replaces this one (and counted by both while this one's
+	 * last packets finish); freed with the last flow that holds it. */
+	struct relay_stats __percpu *stats;
+	refcount_t *stats_refs;
 	unsigned int reqsize;		/* largest crypto request of its transforms */
 	refcount_t refs;		/* the table's, and one per packet in async crypto */
 	struct rcu_head rcu;
