@@ -414,4 +414,11 @@ void ng_handle(struct srtprelayd *d, const char *body, size_t len, struct strbuf
 				 req.cmd == NG_CMD_OFFER ? "offer" : "answer", err);
 		reply_error(reply, err);
 	}
+	/*
+	 * Sockets this request closed (a delete, a failed offer, a stream removed) give their
+	 * ports back before the reply goes out: a client that deletes a call and then asks for
+	 * statistics, or offers again at once, sees them free.
+	 */
+	if (d->relay.closing)
+		relay_flush_closing(&d->relay);
 }
