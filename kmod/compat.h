@@ -9,6 +9,11 @@
 #include <linux/version.h>
 #include <linux/crypto.h>
 
+/* 6.1 is the oldest kernel the module is built and tested on (packaging's dkms.conf says so). */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
+#error "srtprelay needs Linux 6.1 or later"
+#endif
+
 /*
  * Crypto completion callbacks receive the data pointer given at submission since 6.3; before
  * that they received the request, whose ->data holds it.

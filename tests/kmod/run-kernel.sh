@@ -8,36 +8,10 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 BUILD=${BUILD:-build}
 
-case $kernel in
-6.1 | 6.12)
-	kver=$(ls /lib/modules | grep -E "^${kernel//./\\.}[.-][0-9].*-amd64$|^${kernel//./\\.}\.[0-9].*amd64$" | sort -V | tail -1)
-	kdir=/lib/modules/$kver/build
-	;;
-debug | mainline)
-	shared=6.12-debug
-	[ "$kernel" = mainline ] && shared=mainline-debug
-	debug_dir=$top/../shared/kernels/$shared
-	kdir=$BUILD/k$kernel/build
-	if [ ! -d "$kdir" ]; then
-		[ -r "$debug_dir/build.tar.xz" ] || { echo "SKIP kmod.$kernel (no ../shared/kernels/$shared)"; exit 77; }
-		mkdir -p "$BUILD/k$kernel" && tar -C "$BUILD/k$kernel" -xf "$debug_dir/build.tar.xz" || exit 1
-	fi
-	;;
-esac
-if [ ! -d "$kdir" ]; then
-	echo "SKIP kmod.$kernel (no headers: run scripts/install-deps.sh all)"
-	exit 77
-fi
-
-# Each kernel gets its own copy of the sources, so builds for different kernels never mix.
+tests/kmod/kbuild.sh "$kernel"
+rc=$?
+[ "$rc" -eq 0 ] || exit "$rc"
 src=$BUILD/kmod-$kernel
-rm -rf "$src" && mkdir -p "$src" && cp -r kmod include "$src/"
-if ! make -s -C "$kdir" M="$top/$src/kmod" modules >"$src/build.log" 2>&1; then
-	grep -v BTF "$src/build.log" | tail -30
-	echo "FAIL kmod.$kernel.build"
-	exit 1
-fi
-echo "PASS kmod.$kernel.build"
 
 # The KASAN kernel under TCG is many times slower: it runs smaller loads, the basic offload
 # case, and not the Kamailio call (both stock kernels do).

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The Debian packages: packaging/build-debs.sh builds srtprelay-daemon and srtprelay-dkms, they
 # hold what they should (man pages cover every option and command), DKMS builds the module
-# from the package's /usr/src tree for Debian's 6.1 and 6.12 kernels and refuses others, and
+# from the package's /usr/src tree for every kernel tree here (Debian's 6.1 and 6.12, the debug
+# kernels' 6.12 and 7.3) and refuses kernels older than 6.1, and
 # srtprelay-daemon installs, creates its user, runs from the installed files as that user and
 # purges without a trace.
 # part-timeout: 480
@@ -10,6 +11,7 @@
 # shellcheck disable=SC2317
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+BUILD=${BUILD:-build}
 
 for tool in dpkg-buildpackage dh dh_dkms; do
 	if ! command -v "$tool" >/dev/null; then
@@ -129,14 +131,14 @@ check dkms_conf dkms_conf_has "PACKAGE_VERSION=\"$upver\"" 'BUILT_MODULE_NAME[0]
 
 # --- DKMS, from the package's tree and into a tree of our own: nothing is installed ---
 # The signing key dkms generates goes to the temporary directory too (not /var/lib/dkms).
-dkms_build() { # KERNEL-RELEASE
+dkms_build() { # KERNEL-RELEASE [KERNEL-SOURCE-DIR]
 	env mok_signing_key="$work/mok.key" mok_certificate="$work/mok.pub" \
 		timeout 240 dkms build --dkmstree "$work/dkmstree" --sourcetree "$work/dkms/usr/src" \
-		-m srtprelay -v "$upver" -k "$1" -j 2
+		-m srtprelay -v "$upver" -k "$1" -j 2 ${2:+--kernelsourcedir "$2"}
 }
-built_for() { # KERNEL-RELEASE: dkms built srtprelay.ko, and for that kernel
+built_for() { # KERNEL-RELEASE [KERNEL-SOURCE-DIR]: dkms built srtprelay.ko, and for that kernel
 	local ko
-	dkms_build "$1" || return 1
+	dkms_build "$@" || return 1
 	ko=$(find "$work/dkmstree/srtprelay/$upver/$1" -name 'srtprelay.ko*' | head -1)
 	[ -n "$ko" ] || { echo "no srtprelay.ko under $work/dkmstree"; return 1; }
 	modinfo -F vermagic "$ko" | grep -q "^$1 " || { modinfo "$ko"; return 1; }
@@ -153,16 +155,23 @@ refuses() { # KERNEL-RELEASE: dkms does not build for it, and says why
 }
 if command -v dkms >/dev/null; then
 	mkdir "$work/dkmstree"
-	for series in 6.1 6.12; do
-		kver=$(find /lib/modules -maxdepth 1 -name "$series.*" -printf '%f\n' | sort -V | tail -1)
-		if [ -z "$kver" ] || [ ! -e "/lib/modules/$kver/build/Makefile" ]; then
-			echo "SKIP debs.dkms_build_$series (no linux-headers for $series)"
-			continue
-		fi
-		check "dkms_build_$series" built_for "$kver"
+	# Every kernel with headers here, and the debug kernels' trees (a 7.x one among them) when
+	# tests/kmod/kbuild.sh has unpacked them.
+	n=0
+	for kdir in /lib/modules/*/build; do
+		[ -e "$kdir/Makefile" ] || continue
+		kver=$(basename "$(dirname "$kdir")")
+		check "dkms_build_$kver" built_for "$kver"
+		n=$((n + 1))
 	done
-	# 6.10 proves the pattern does not take 6.1's prefix for more than it is.
-	for kver in 5.10.0-fake 6.10.0-fake; do
+	[ "$n" -gt 0 ] || echo "SKIP debs.dkms_build (no linux-headers installed)"
+	for kdir in "$BUILD"/kdebug/build "$BUILD"/kmainline/build; do
+		[ -e "$kdir/include/config/kernel.release" ] || continue
+		kver=$(cat "$kdir/include/config/kernel.release")
+		check "dkms_build_$kver" built_for "$kver" "$(cd "$kdir" && pwd)"
+	done
+	# 6.0 and 5.10 are older than the oldest kernel the module supports.
+	for kver in 5.10.0-fake 6.0.0-fake; do
 		check "dkms_refuses_$kver" refuses "$kver"
 	done
 else
