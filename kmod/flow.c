@@ -245,6 +245,8 @@ static struct srtprelay_flow *flow_create(const struct flow_cfg *cfg,
 		}
 		flow->reqsize = max(flow->reqsize, crypto_reqsize(flow->crypto[d]));
 	}
+	if (cfg->has_pol[1])
+		flow->tailroom = SRTP_TRAILER_LEN(cfg->pol[1].mki_len);
 	if (old && !reset_state) {
 		flow->has_learned = old->has_learned;
 		flow->learned = old->learned;

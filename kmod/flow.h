@@ -79,6 +79,7 @@ struct srtprelay_flow {
 	struct relay_stats __percpu *stats;
 	refcount_t *stats_refs;
 	unsigned int reqsize;		/* largest crypto request of its transforms */
+	unsigned int tailroom;		/* most a packet grows by on protect; 0: never */
 	refcount_t refs;		/* the table's, and one per packet in async crypto */
 	struct rcu_head rcu;
 	struct work_struct free_work;	/* transforms are freed in process context */

@@ -290,8 +290,8 @@ static unsigned int pkt_take(struct sk_buff *skb, struct net *net, struct srtpre
 	}
 	/* The packet is rewritten in place and may grow by an SRTP trailer. */
 	if (unlikely(skb_ensure_writable(skb, skb->len) ||
-		     (skb_tailroom(skb) < SRTP_MAX_TRAILER &&
-		      pskb_expand_head(skb, 0, SRTP_MAX_TRAILER - skb_tailroom(skb), GFP_ATOMIC)))) {
+		     (skb_tailroom(skb) < (int)flow->tailroom &&
+		      pskb_expand_head(skb, 0, (int)flow->tailroom - skb_tailroom(skb), GFP_ATOMIC)))) {
 		count_drop(flow, SRTPRELAY_A_STATS_DROP_SEND, from, -ENOMEM);
 		return NF_DROP;
 	}

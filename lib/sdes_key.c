@@ -135,14 +135,16 @@ static int parse_mki(const char *s, size_t n, struct sdes_key *k, char *err, siz
 			 (unsigned int)len, SRTP_MKI_LEN_MAX);
 		return -EINVAL;
 	}
-	if (value >> (8 * len)) {
+	if (len < 8 && value >> (8 * len)) {
 		snprintf(err, errlen, "MKI value %llu does not fit in %u octet%s",
 			 (unsigned long long)value, (unsigned int)len, len == 1 ? "" : "s");
 		return -EINVAL;
 	}
+	/* Big-endian in len octets; a value has at most 8, so longer MKIs start with zeros. */
 	k->mki_len = (uint8_t)len;
-	for (unsigned int i = 0; i < len; i++)
-		k->mki[i] = (uint8_t)(value >> (8 * (len - 1 - i)));
+	memset(k->mki, 0, len);
+	for (unsigned int i = 0; i < len && i < 8; i++)
+		k->mki[len - 1 - i] = (uint8_t)(value >> (8 * i));
 	return 0;
 }
 
@@ -255,8 +257,12 @@ int sdes_key_format(const struct sdes_key *k, char *out, size_t size)
 		snprintf(tail, sizeof(tail), "|2^%d", __builtin_ctzll(k->lifetime));
 	else if (k->has_lifetime)
 		snprintf(tail, sizeof(tail), "|%llu", (unsigned long long)k->lifetime);
-	for (unsigned int i = 0; i < k->mki_len; i++)
+	/* The value in decimal: an MKI longer than 8 octets must start with zeros to have one. */
+	for (unsigned int i = 0; i < k->mki_len; i++) {
+		if (k->mki_len - i > 8 && k->mki[i])
+			return -EINVAL;
 		mki = mki << 8 | k->mki[i];
+	}
 	t = strlen(tail);
 	if (k->mki_len)
 		snprintf(tail + t, sizeof(tail) - t, "|%llu:%u", mki, k->mki_len);

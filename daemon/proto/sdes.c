@@ -286,6 +286,17 @@ int sdes_answer(struct sdes_state *st, uint32_t no, uint32_t only)
 		/* Session parameters apply to both directions: mirror the offerer's. */
 		line.pol.flags = r->pol.flags;
 		line.pol.kdr_log2 = r->pol.kdr_log2;
+		/*
+		 * An offerer that puts an MKI in its packets gets one of the same length in ours
+		 * (value 1, as rtpengine writes it): endpoints that run one SRTP policy for both
+		 * directions expect it. A key kept from an earlier answer keeps its MKI.
+		 */
+		if (line.pol.mki_len != r->pol.mki_len) {
+			line.pol.mki_len = r->pol.mki_len;
+			memset(line.pol.mki, 0, sizeof(line.pol.mki));
+			if (r->pol.mki_len)
+				line.pol.mki[r->pol.mki_len - 1] = 1;
+		}
 		explicit_bzero(st->ours, sizeof(st->ours));
 		st->ours[0] = line;
 		st->n_ours = 1;

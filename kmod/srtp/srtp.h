@@ -108,12 +108,14 @@ static inline enum srtp_drop srtp_err_drop(int err)
 #define SRTP_KEY_LEN_MAX 32
 #define SRTP_CM_SALT_LEN 14	/* AES-CM session salt; GCM uses the first 12 octets */
 #define SRTP_GCM_SALT_LEN 12
-#define SRTP_MKI_LEN_MAX 4
+#define SRTP_MKI_LEN_MAX 128	/* RFC 4568 6.1: an MKI length is 1 to 128 octets */
 #define SRTP_HMAC_KEY_LEN 20
 #define SRTP_GCM_TAG_LEN 16
 #define SRTP_MAX_KDR_LOG2 24	/* RFC 3711: the key derivation rate is 0 or 2^0..2^24 */
-/* Largest growth of a packet on protect: SRTCP E||index + MKI + 16-byte tag. */
-#define SRTP_MAX_TRAILER (4 + SRTP_MKI_LEN_MAX + SRTP_GCM_TAG_LEN)
+/* Largest growth of a packet on protect with an MKI of mki octets: SRTCP E||index + MKI +
+ * 16-byte tag; SRTP_MAX_TRAILER for any MKI. */
+#define SRTP_TRAILER_LEN(mki) (4 + (mki) + SRTP_GCM_TAG_LEN)
+#define SRTP_MAX_TRAILER SRTP_TRAILER_LEN(SRTP_MKI_LEN_MAX)
 
 /* struct srtp_policy.flags: SDES session parameters (RFC 4568 6.3) and the KDR. */
 #define SRTP_POLICY_UNENCRYPTED_SRTP 0x01

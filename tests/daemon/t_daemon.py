@@ -254,13 +254,15 @@ def finish(p, what):
     check(p.returncode == 0, "%s: %s" % (what, out.strip()))
 
 
-def srtp_to_rtp(d, suite, key, cid, b_flags=None, b_proto="RTP/AVP", count=300):
-    """A speaks SDES SRTP with suite/key, B what the flags make it. Returns B's keys."""
+def srtp_to_rtp(d, suite, key, cid, b_flags=None, b_proto="RTP/AVP", count=300, mki=0):
+    """A speaks SDES SRTP with suite/key (and an MKI of mki octets, value 1), B what the flags
+    make it. Returns B's keys."""
     pa, pb = free_range(2)[0], free_range(2)[0]
     flags = dict(b_flags or {})
+    a_line = crypto_line(1, suite, key) + ("|2^31|1:%d" % mki if mki else "")
+    mki_hex = "/" + (b"\0" * (mki - 1) + b"\1").hex() if mki else ""
     off = ok(d.ng.call("offer", call_id=cid, from_tag="a", transport_protocol=b_proto,
-                       sdp=sdp(LO, pa, "RTP/SAVP", media_extra=[crypto_line(1, suite, key)]),
-                       **flags))
+                       sdp=sdp(LO, pa, "RTP/SAVP", media_extra=[a_line]), **flags))
     to_b = sdp_media_port(off["sdp"])
     offered = sdp_cryptos(off["sdp"])
     bsdp_extra = []
@@ -277,7 +279,8 @@ def srtp_to_rtp(d, suite, key, cid, b_flags=None, b_proto="RTP/AVP", count=300):
     to_a = sdp_media_port(ans["sdp"])
     ours = sdp_cryptos(ans["sdp"])
     check(len(ours) == 1 and ours[0][0] == 1 and ours[0][1] == suite, ans["sdp"])
-    a_rx_key = ours[0][2]
+    check(("|1:%d\r\n" % mki in ans["sdp"]) == bool(mki), "MKI of our answer: " + ans["sdp"])
+    a_rx_key = ours[0][2] + mki_hex
     if b_proto == "RTP/SAVP":
         bsuite, b_rx_key = offered[0][1], offered[0][2]
     else:
@@ -285,7 +288,8 @@ def srtp_to_rtp(d, suite, key, cid, b_flags=None, b_proto="RTP/AVP", count=300):
     # A -> B: A encrypts with its key; B gets plain (or SRTP under the relay's key to B).
     r = run_endpoint("recv", bsuite, b_rx_key, "%s:%d" % (LO, pb), count, 8000)
     wait_listening(r)
-    s = run_endpoint("send", suite, key.hex(), "%s:%d" % (LO, to_a), pa, count, 0x11111111)
+    s = run_endpoint("send", suite, key.hex() + mki_hex, "%s:%d" % (LO, to_a), pa, count,
+                     0x11111111)
     finish(s, "send A")
     finish(r, "B receives")
     # B -> A: A decrypts with the key of our answer.
@@ -304,6 +308,15 @@ def t_sdes_srtp_to_rtp(d):
     check(q["totals"]["RTP"]["packets"] == 600 and
           q["totals"]["RTP"]["drops"]["auth"] == 0, q["totals"])
     ok(d.ng.call("delete", call_id="sdes1", from_tag="a"))
+
+
+def t_sdes_mki(d):
+    """RFC 4568's "|1:32": A's packets carry a 32-octet MKI, and so do ours toward A."""
+    srtp_to_rtp(d, "AES_CM_128_HMAC_SHA1_80", KEY_A, "sdesmki", mki=32)
+    q = ok(d.ng.call("query", call_id="sdesmki"))
+    check(q["totals"]["RTP"]["packets"] == 600 and
+          q["totals"]["RTP"]["drops"]["auth"] == 0, q["totals"])
+    ok(d.ng.call("delete", call_id="sdesmki"))
 
 
 def t_sdes_srtp_to_srtp_other_suite(d):
@@ -1177,7 +1190,7 @@ def t_dtls_answerer_starts_before_the_answer(d):
         b.close()
         shutil.rmtree(tmp, ignore_errors=True)
 
-DAEMON_CASES = [t_ping_and_errors, t_plain_call, t_retransmit, t_tcp, t_sdes_srtp_to_rtp,
+DAEMON_CASES = [t_ping_and_errors, t_plain_call, t_retransmit, t_tcp, t_sdes_srtp_to_rtp, t_sdes_mki,
                 t_sdes_srtp_to_srtp_other_suite, t_sdes_offer_lists, t_hold_resume_rekey,
                 t_sdes_reoffer_keeps_line_in_use,
                 t_zero_address_hold, t_passthrough_takes_no_port,

@@ -6,7 +6,8 @@
  *   endpoint send SUITE KEYHEX DEST SRCPORT COUNT SSRC [rtcp|dup|replay=MS]
  *   endpoint recv SUITE KEYHEX LISTEN COUNT TIMEOUT_MS [rtcp] [first=MS] [exact]
  *
- * SUITE is an SDES name or "none" (plain RTP); KEYHEX the master key and salt; DEST/LISTEN
+ * SUITE is an SDES name or "none" (plain RTP); KEYHEX the master key and salt, and after a "/"
+ * an MKI that every packet carries (RFC 4568's "|1:32" is "/" and 31 zero octets then 01); DEST/LISTEN
  * "a.b.c.d:port" or "[v6]:port". send numbers packets from SEQ 65500 so they cross a SEQ wrap
  * and fills each payload from its SEQ ("dup" sends every packet twice, a replay; "replay=MS"
  * sends the first packet, waits MS, sends the second, then both again as they were protected
@@ -93,19 +94,30 @@ static socklen_t parse_addr(const char *s, struct sockaddr_storage *ss)
 	return sizeof(*a4);
 }
 
+/* 1: packets carry the MKI given after KEYHEX's "/" */
+static int use_mki;
+
+static size_t unhex(const char *hex, size_t n, unsigned char *out, size_t cap)
+{
+	if (n / 2 > cap)
+		die("key or MKI too long");
+	for (size_t i = 0; i < n / 2; i++)
+		sscanf(hex + 2 * i, "%2hhx", &out[i]);
+	return n / 2;
+}
+
 static srtp_t session(const char *suite, const char *hex, int outbound)
 {
-	static unsigned char key[64];
+	static unsigned char key[64], mki[128];
+	static srtp_master_key_t mk, *mkp = &mk;
+	const char *slash = strchr(hex, '/');
 	srtp_policy_t p;
 	srtp_t s;
-	size_t i, n = strlen(hex) / 2;
+	size_t i;
 
 	if (!strcmp(suite, "none"))
 		return NULL;
-	if (n > sizeof(key))
-		die("key too long");
-	for (i = 0; i < n; i++)
-		sscanf(hex + 2 * i, "%2hhx", &key[i]);
+	unhex(hex, slash ? (size_t)(slash - hex) : strlen(hex), key, sizeof(key));
 	memset(&p, 0, sizeof(p));
 	for (i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
 		if (!strcmp(suites[i].name, suite)) {
@@ -116,7 +128,16 @@ static srtp_t session(const char *suite, const char *hex, int outbound)
 	}
 	if (i == sizeof(suites) / sizeof(suites[0]))
 		die("unknown suite");
-	p.key = key;
+	if (slash) {
+		mk.key = key;
+		mk.mki_id = mki;
+		mk.mki_size = (unsigned int)unhex(slash + 1, strlen(slash + 1), mki, sizeof(mki));
+		p.keys = &mkp;
+		p.num_master_keys = 1;
+		use_mki = 1;
+	} else {
+		p.key = key;
+	}
 	p.window_size = 1024;
 	p.ssrc.type = outbound ? ssrc_any_outbound : ssrc_any_inbound;
 	if (srtp_create(&s, &p) != srtp_err_status_ok)
@@ -180,7 +201,8 @@ static int do_send(char **argv, int rtcp, int dup, int replay_ms)
 	for (int i = 0; i < count; i++) {
 		int len = make_packet(b, (uint16_t)(FIRST_SEQ + i), ssrc, rtcp);
 
-		if (s && (rtcp ? srtp_protect_rtcp(s, b, &len) : srtp_protect(s, b, &len)))
+		if (s && (rtcp ? srtp_protect_rtcp_mki(s, b, &len, use_mki, 0)
+			       : srtp_protect_mki(s, b, &len, use_mki, 0)))
 			die("protect failed");
 		for (int copy = 0; copy <= dup; copy++)
 			if (sendto(fd, b, (size_t)len, 0, (void *)&dst, dlen) < 0)
@@ -232,7 +254,8 @@ static int do_recv(char **argv, int rtcp, int first, int exact)
 			continue;
 		got++;
 		clock_gettime(CLOCK_MONOTONIC, &t0);	/* silence counts from the last packet */
-		if (s && (rtcp ? srtp_unprotect_rtcp(s, b, &len) : srtp_unprotect(s, b, &len))) {
+		if (s && (rtcp ? srtp_unprotect_rtcp_mki(s, b, &len, use_mki)
+			       : srtp_unprotect_mki(s, b, &len, use_mki))) {
 			bad++;
 			continue;
 		}

@@ -55,16 +55,33 @@ static void rfc4568_example(void)
 	CHECK(!strcmp(out, line));
 }
 
-/* The RFC's "1:32" MKI is legal SDES, but longer than the module carries. */
-static void rfc4568_long_mki_refused(void)
+/* The RFC's own "1:32": a 32-octet MKI, value 1 in its last octet; 128 octets is the most. */
+static void rfc4568_long_mki(void)
 {
-	char err[SDES_KEY_ERR_MAX];
+	static const char line[] = "inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20|1:32";
+	uint8_t want[128] = { 0 };
+	char err[SDES_KEY_ERR_MAX], out[256];
 	struct sdes_key k;
 
-	CHECK_EQ(parse("inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20|1:32",
+	CHECK_EQ(parse(line, SRTP_AES_CM_128_HMAC_SHA1_80, &k, err), 0);
+	CHECK_EQ(k.mki_len, 32);
+	want[31] = 1;
+	CHECK_MEM(k.mki, want, 32);
+	CHECK_EQ(sdes_key_format(&k, out, sizeof(out)), (int)strlen(line));
+	CHECK(!strcmp(out, line));
+	/* A value wider than 8 octets' worth of zeros still lands at the end. */
+	CHECK_EQ(parse("inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|18446744073709551615:128",
+		       SRTP_AES_CM_128_HMAC_SHA1_80, &k, err), 0);
+	CHECK_EQ(k.mki_len, 128);
+	memset(want + 120, 0xff, 8);
+	want[31] = 0;
+	CHECK_MEM(k.mki, want, 128);
+	CHECK_EQ(parse("inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|1:129",
 		       SRTP_AES_CM_128_HMAC_SHA1_80, &k, err), -EINVAL);
-	CHECK(strstr(err, "MKI length 32"));
 	CHECK(all_zero(&k, sizeof(k)));
+	CHECK_EQ(parse("inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|256:1",
+		       SRTP_AES_CM_128_HMAC_SHA1_80, &k, err), -EINVAL);
+	CHECK(strstr(err, "does not fit"));
 }
 
 /* Each suite's key||salt length, padded and unpadded; a format/parse round trip. */
@@ -241,13 +258,14 @@ static void format_refuses_small_buffer(void)
 	CHECK_EQ(sdes_key_format(&k, out, sizeof(out)), -ENOSPC);
 	CHECK(all_zero(out, sizeof(out)));
 	CHECK_EQ(sdes_key_format(&k, out, 4), -ENOSPC);
-	k.mki_len = 5;
+	/* An MKI whose value needs more than 64 bits has no decimal form here. */
+	k.mki_len = 9;
 	CHECK_EQ(sdes_key_format(&k, out, sizeof(out)), -EINVAL);
 }
 
 static const struct check_case cases[] = {
 	CASE(rfc4568_example),
-	CASE(rfc4568_long_mki_refused),
+	CASE(rfc4568_long_mki),
 	CASE(every_suite_length),
 	CASE(optional_fields),
 	CASE(malformed_refused),

@@ -324,7 +324,7 @@ static void bad_policies_refused(void)
 	pol.kdr_log2 = 25;
 	CHECK_EQ(srtp_ctx_init(&c, ops, &pol, st, 1), -SRTP_ERR_INVAL);
 	pol.flags = 0;
-	pol.mki_len = 5;
+	pol.mki_len = SRTP_MKI_LEN_MAX + 1;
 	CHECK_EQ(srtp_ctx_init(&c, ops, &pol, st, 1), -SRTP_ERR_INVAL);
 	pol.mki_len = 0;
 	pol.suite = 0;

@@ -88,6 +88,9 @@ struct peer {
 	bool mki;
 };
 
+/* The MKI's length when a case uses one: 4, or RFC 4568's own example's 32. */
+static unsigned int mki_size = 4;
+
 /* Our context and a libsrtp session sharing one random master key (and maybe an MKI). */
 static int peer_setup(struct peer *p, const struct suite_map *m, bool ours_tx, bool mki)
 {
@@ -102,8 +105,8 @@ static int peer_setup(struct peer *p, const struct suite_map *m, bool ours_tx, b
 	memcpy(p->keysalt, p->ours.key, s->key_len);
 	memcpy(p->keysalt + s->key_len, p->ours.salt, s->salt_len);
 	if (mki) {
-		p->ours.mki_len = 4;
-		rnd_bytes(p->ours.mki, 4);
+		p->ours.mki_len = (uint8_t)mki_size;
+		rnd_bytes(p->ours.mki, mki_size);
 	}
 	if (srtp_ctx_init(&p->ctx, &srtp_openssl_ops, &p->ours, p->streams, 4))
 		return -1;
@@ -116,7 +119,7 @@ static int peer_setup(struct peer *p, const struct suite_map *m, bool ours_tx, b
 	if (mki) {
 		p->mk.key = p->keysalt;
 		p->mk.mki_id = p->ours.mki;
-		p->mk.mki_size = 4;
+		p->mk.mki_size = mki_size;
 		p->mkp = &p->mk;
 		pol.keys = &p->mkp;
 		pol.num_master_keys = 1;
@@ -356,6 +359,17 @@ static void rtcp_mki_both_ways(void)
 	run_all(false, true, true);
 }
 
+/* "|1:32" in an a=crypto line: 32 octets of MKI in every packet, both ways, RTP and RTCP. */
+static void mki_32_octets_both_ways(void)
+{
+	mki_size = 32;
+	run_all(true, false, true);
+	run_all(false, false, true);
+	run_all(true, true, true);
+	run_all(false, true, true);
+	mki_size = 4;
+}
+
 /* libsrtp against itself: SRTCP with an MKI under a _32 SRTP policy does not round-trip. */
 static void libsrtp_self_rtcp_mki_32(void)
 {
@@ -395,6 +409,7 @@ static const struct check_case cases[] = {
 	CASE(rtcp_libsrtp_to_ours),
 	CASE(rtp_mki_both_ways),
 	CASE(rtcp_mki_both_ways),
+	CASE(mki_32_octets_both_ways),
 };
 
 int main(int argc, char **argv)
