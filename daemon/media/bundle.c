@@ -39,11 +39,23 @@ static bool knows_ssrc(const struct media_side *m, uint32_t ssrc)
 	return false;
 }
 
+static bool has_pt(const struct media_side *m, uint8_t pt)
+{
+	return m->pt_map[pt / 8] & (1u << (pt % 8));
+}
+
+/*
+ * RTP goes to the medium that knows its SSRC, unless its payload type is another medium's
+ * and not this one's: a browser that bundles may send before its answer reaches us (it has
+ * our offer, and DTLS is done), its video is then taken in on the first medium's transport,
+ * and that medium learns the video SSRC; once the answer bundles them, the payload type puts
+ * the stream right. A payload type no medium lists leaves the SSRC's medium in charge.
+ */
 struct media_side *bundle_demux(struct media_side *t, const uint8_t *pkt, uint32_t len,
 				bool rtcp)
 {
 	struct leg *l = t->leg;
-	struct media_side *by_pt = NULL;
+	struct media_side *by_pt = NULL, *by_ssrc = NULL;
 	uint32_t ssrc;
 	uint8_t pt;
 
@@ -56,11 +68,13 @@ struct media_side *bundle_demux(struct media_side *t, const uint8_t *pkt, uint32
 
 		if (!m || m->rejected || (m != t && m->bundle != t))
 			continue;
-		if (knows_ssrc(m, ssrc))
-			return m;
-		if (!rtcp && !by_pt && (m->pt_map[pt / 8] & (1u << (pt % 8))))
+		if (!by_ssrc && knows_ssrc(m, ssrc))
+			by_ssrc = m;
+		if (!rtcp && !by_pt && has_pt(m, pt))
 			by_pt = m;
 	}
+	if (by_ssrc && (rtcp || !by_pt || has_pt(by_ssrc, pt)))
+		return by_ssrc;
 	return by_pt ? by_pt : t;
 }
 

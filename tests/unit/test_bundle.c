@@ -207,8 +207,8 @@ static void demultiplex(void)
 	CHECK_EQ(p[1], 96);
 	CHECK_EQ(f.a[0].stats[COMP_RTP].packets, 1);
 	CHECK_EQ(f.a[1].stats[COMP_RTP].packets, 1);
-	/* A known SSRC wins over its payload type (a video SSRC with an audio number). */
-	CHECK_EQ(from_browser(&f, p, rtp(p, 111, 2, 0xb0), false, 1, &out), 0);
+	/* A known SSRC wins over a payload type no medium lists... */
+	CHECK_EQ(from_browser(&f, p, rtp(p, 50, 2, 0xb0), false, 1, &out), 0);
 	CHECK(out.sock == &f.sb[1][COMP_RTP]);
 	/* An unknown payload type from an unknown SSRC: the owner's. */
 	CHECK_EQ(from_browser(&f, p, rtp(p, 50, 1, 0xc0), false, 1, &out), 0);
@@ -229,6 +229,30 @@ static void demultiplex(void)
 		CHECK_EQ(packet_process(f.sa[0].side, f.sa[0].comp, &src, p, &len, 256, 1, &out),
 			 -1 - DROP_BAD_SOURCE);
 	}
+	teardown(&f);
+}
+
+/* Firefox answering with max-bundle sends before its answer is in: its video SSRC is learned
+ * by the audio, alone on the port then. Once bundled, the video's payload type wins over
+ * that, and the audio keeps its own stream. */
+static void sent_before_the_answer(void)
+{
+	struct fixture f;
+	struct pkt_out out;
+	uint8_t p[256];
+
+	setup(&f);
+	f.a[1].bundled = false;
+	bundle_assign(&f.call.leg[0]);
+	CHECK_EQ(f.a[0].n_bundled, 0);
+	CHECK_EQ(from_browser(&f, p, rtp(p, 96, 1, 0xb0), false, 1, &out), 0);
+	CHECK(out.sock == &f.sb[0][COMP_RTP]);
+	f.a[1].bundled = true;
+	bundle_assign(&f.call.leg[0]);
+	CHECK_EQ(from_browser(&f, p, rtp(p, 96, 2, 0xb0), false, 1, &out), 0);
+	CHECK(out.sock == &f.sb[1][COMP_RTP]);
+	CHECK_EQ(from_browser(&f, p, rtp(p, 111, 1, 0xa0), false, 1, &out), 0);
+	CHECK(out.sock == &f.sb[0][COMP_RTP]);
 	teardown(&f);
 }
 
@@ -291,6 +315,7 @@ static const struct check_case cases[] = {
 	CASE(assign),
 	CASE(pt_map),
 	CASE(demultiplex),
+	CASE(sent_before_the_answer),
 	CASE(toward_the_bundle),
 	CASE(consent),
 };
