@@ -61,6 +61,7 @@ enum sdp_dir {
 #define SDP_DROP_MID      0x10	/* mid */
 #define SDP_DROP_GROUP    0x20	/* group (BUNDLE) */
 #define SDP_DROP_SSRC     0x40	/* ssrc ssrc-group */
+#define SDP_DROP_BUNDLE_ONLY 0x80	/* bundle-only */
 
 enum sdp_attr_id {
 	SDP_A_OTHER,	/* anything else: kept as it is */
@@ -71,6 +72,7 @@ enum sdp_attr_id {
 	SDP_A_CANDIDATE, SDP_A_END_OF_CANDIDATES, SDP_A_REMOTE_CANDIDATES,
 	SDP_A_FINGERPRINT, SDP_A_SETUP, SDP_A_TLS_ID,
 	SDP_A_RTPMAP, SDP_A_FMTP, SDP_A_RTCP_FB, SDP_A_PTIME, SDP_A_SSRC, SDP_A_SSRC_GROUP,
+	SDP_A_BUNDLE_ONLY,
 	SDP_A_COUNT
 };
 
@@ -100,7 +102,7 @@ struct sdp_section {
 	struct sdp_str ice_ufrag, ice_pwd, ice_options, setup, mid, tls_id;
 	struct sdp_str fingerprint_hash, fingerprint;	/* "sha-256", "47:F4:..." */
 	uint8_t dir;			/* enum sdp_dir of this section's own attribute */
-	bool rtcp_mux, ice_lite, end_of_candidates;
+	bool rtcp_mux, ice_lite, end_of_candidates, bundle_only;
 	unsigned int n_crypto, n_candidates, n_ssrc;
 };
 
@@ -172,6 +174,14 @@ const struct sdp_attr *sdp_media_attr(const struct sdp *sdp, const struct sdp_me
 				      const char *name);
 /* The c= that applies to m: its own, else the session's; NULL if neither has one. */
 const struct sdp_conn *sdp_media_conn(const struct sdp *sdp, const struct sdp_media *m);
+
+/*
+ * A port-0 line with a=bundle-only whose mid is in the BUNDLE group is a live medium riding
+ * the group's transport (RFC 8843 6), not a rejected one: Firefox's max-bundle video.
+ */
+bool sdp_media_bundle_only(const struct sdp *sdp, const struct sdp_media *m);
+/* Port 0 and not bundle-only: the medium is rejected or disabled. */
+bool sdp_media_rejected(const struct sdp *sdp, const struct sdp_media *m);
 
 /* Takes the next space-separated token off *list; false when none is left. */
 bool sdp_token(struct sdp_str *list, struct sdp_str *tok);

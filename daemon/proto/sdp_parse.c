@@ -56,6 +56,7 @@ static const struct {
 	{ "ptime", SDP_A_PTIME, 0 },
 	{ "ssrc", SDP_A_SSRC, SDP_DROP_SSRC },
 	{ "ssrc-group", SDP_A_SSRC_GROUP, SDP_DROP_SSRC },
+	{ "bundle-only", SDP_A_BUNDLE_ONLY, SDP_DROP_BUNDLE_ONLY },
 };
 
 static const char *const dir_names[] = { NULL, "sendrecv", "sendonly", "recvonly", "inactive" };
@@ -96,6 +97,23 @@ bool sdp_token(struct sdp_str *list, struct sdp_str *tok)
 	list->len = (size_t)(end - p);
 	list->s = p;
 	return tok->len > 0;
+}
+
+bool sdp_media_bundle_only(const struct sdp *sdp, const struct sdp_media *m)
+{
+	struct sdp_str list = sdp->bundle, tok;
+
+	if (m->port || !m->sec.bundle_only || !m->sec.mid.s)
+		return false;
+	while (sdp_token(&list, &tok))
+		if (tok.len == m->sec.mid.len && !memcmp(tok.s, m->sec.mid.s, tok.len))
+			return true;
+	return false;
+}
+
+bool sdp_media_rejected(const struct sdp *sdp, const struct sdp_media *m)
+{
+	return !m->port && !sdp_media_bundle_only(sdp, m);
 }
 
 /* What is left of list after its leading spaces and without trailing ones; .s NULL if empty. */
@@ -307,6 +325,9 @@ static void digest_attr(struct parser *p, const struct sdp_attr *a)
 		break;
 	case SDP_A_ICE_LITE:
 		sec->ice_lite = true;
+		break;
+	case SDP_A_BUNDLE_ONLY:
+		sec->bundle_only = true;
 		break;
 	case SDP_A_MID:
 		set_once(&sec->mid, a->value);

@@ -258,7 +258,7 @@ static int offer_check(const struct sdp *sdp, const struct ng_req *req, char *er
 		const char *yp = bproto && !raw ? bproto : NULL;
 		struct sdp_str ys = yp ? (struct sdp_str){ yp, strlen(yp) } : sm->proto;
 
-		if (sm->port == 0 || raw)
+		if (sdp_media_rejected(sdp, sm) || raw)
 			continue;
 		if (sm->type.len >= sizeof(((struct media_side *)0)->type) ||
 		    sm->proto.len >= sizeof(((struct media_side *)0)->proto)) {
@@ -533,7 +533,7 @@ static int answer_check(const struct sdp *sdp, struct leg *b, char *err, size_t 
 		int found = -1;
 		char e[128];
 
-		if (!y || sm->port == 0 || y->passthrough)
+		if (!y || sdp_media_rejected(sdp, sm) || y->passthrough)
 			continue;
 		if (!y->sock[COMP_RTP]) {
 			snprintf(err, errlen, "media %u: answer accepts a stream the offer "

@@ -124,7 +124,7 @@ int session_sdp_endpoint(struct media_side *m, const struct sdp *sdp, const stru
 		snprintf(err, errlen, "media %u: type or protocol too long", m->index + 1);
 		return -EINVAL;
 	}
-	m->rejected = sm->port == 0;
+	m->rejected = sdp_media_rejected(sdp, sm);
 	m->passthrough = !m->rejected && sdp_proto_is_passthrough(sm->proto);
 	m->raw = !sdp_proto_is_rtp(sm->proto);
 	m->secure = !m->raw && sdp_proto_is_srtp(sm->proto);
@@ -309,8 +309,12 @@ int session_sdp_write(const struct ng_req *req, const struct sdp *in, struct leg
 			passthrough_line(in, i, mr);
 			continue;
 		}
-		if (!y || !y->sock[COMP_RTP] || in->media[i].port == 0) {
+		/* Never another endpoint's keys, ICE or DTLS, and bundle-only is the offerer's own
+		 * way of offering: ours has a port on every line. */
+		mr->drop = SDP_DROP_BUNDLE_ONLY;
+		if (!y || !y->sock[COMP_RTP] || sdp_media_rejected(in, &in->media[i])) {
 			mr->reject = true;
+			mr->drop |= SDP_DROP_CRYPTO | SDP_DROP_ICE | SDP_DROP_DTLS;
 			/* a rejected line still names the profile this endpoint speaks */
 			if (y && y->proto[0] && !y->raw)
 				mr->proto = y->proto;
