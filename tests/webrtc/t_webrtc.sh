@@ -1,10 +1,11 @@
 #!/bin/bash
-# A real browser through srtprelayd (tests/webrtc/webrtc_test.py): headless Chromium in a
-# network namespace of its own calls a plain RTP/AVP endpoint; DTLS-SRTP with the relay as
-# server and as client, bundlePolicy balanced and max-bundle, AES-CM and GCM; audio both
-# ways for 10 s, and none of the phone's audio on the browser's wire in clear.
-# Needs root (netns, veth) and Debian's chromium; skipped without them.
-# part-timeout: 330
+# Real browsers through srtprelayd (tests/webrtc/webrtc_test.py): headless Chromium, then
+# Firefox ESR, in a network namespace of their own call a plain RTP/AVP endpoint and answer
+# its calls; DTLS-SRTP with the relay as server and as client, bundlePolicy balanced and
+# max-bundle, AES-CM and GCM, audio and audio+video both ways for 10 s, and none of the
+# phone's audio on the browser's wire in clear. Needs root (netns, veth) and Debian's
+# chromium (firefox-esr runs are skipped without it); skipped without them.
+# part-timeout: 560
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
@@ -39,7 +40,7 @@ cleanup() {
 	return 0
 }
 trap cleanup EXIT
-timeout -k 5 300 python3 tests/webrtc/webrtc_test.py "$@" &
+timeout -k 5 540 python3 tests/webrtc/webrtc_test.py "$@" &
 driver=$!
 trap 'kill -TERM $driver 2>/dev/null; wait $driver; exit 1' INT TERM
 wait $driver

@@ -47,12 +47,15 @@ ID = os.environ.get("WRTC_ID") or str(os.getpid())
 NS = "wrtc-browser-" + ID
 VETH_HOST, VETH_NS = "wrtch" + ID, "wrtcb" + ID
 CHROMIUM = os.environ.get("CHROMIUM", "chromium")
+FIREFOX = os.environ.get("FIREFOX", "firefox-esr")
 WINDOW = 10.0           # seconds media must keep flowing
 MIN_PACKETS = 400       # of the 500 that 20 ms packets make in WINDOW
 CONNECT_WAIT = 20.0     # from chromium's start to the endpoint's first packet
 # What headless chromium always complains of here (no sound card, no D-Bus, a test in
 # Debian's launcher script): not evidence.
-CHROMIUM_NOISE = ("ALSA lib", "alsa_util", "dbus/", "Fontconfig", "unexpected operator")
+CHROMIUM_NOISE = ("ALSA lib", "alsa_util", "dbus/", "Fontconfig", "unexpected operator",
+                  "You are running in headless mode", "Gtk-Message", "glxtest",
+                  "Sandbox: ", "libEGL warning")
 
 # Who chooses the SRTP profile is the DTLS server: the relay prefers GCM (AEAD_AES_256_GCM
 # first), the browser AES-CM (webrtc's CryptoOptions list has AES_CM_128_HMAC_SHA1_80 before
@@ -60,6 +63,8 @@ CHROMIUM_NOISE = ("ALSA lib", "alsa_util", "dbus/", "Fontconfig", "unexpected op
 # name them differently; Chrome has used both the IANA DTLS-SRTP and the SDES names.
 GCM = (("SRTP_AEAD_AES_256_GCM", "AEAD_AES_256_GCM"), "SRTP_AEAD_AES_256_GCM")
 AES_CM = (("SRTP_AES128_CM_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_80"), "SRTP_AES128_CM_SHA1_80")
+# Firefox as DTLS server (the relay active) picks the AES-128 GCM profile first.
+GCM128 = (("SRTP_AEAD_AES_128_GCM", "AEAD_AES_128_GCM"), "SRTP_AEAD_AES_128_GCM")
 # The audio-only runs' browser also offers a recvonly video m-line (VP8 only), which the phone
 # rejects as a SIP phone without video does: with two m-lines the bundle policy shows in the
 # offer. In the "send" runs the browser sends its fake camera's VP8 too and the phone (two
@@ -76,6 +81,16 @@ RUNS = [  # (name, ng answer's DTLS flag, bundlePolicy, video, cipher names)
     # is the DTLS server), with max-bundle: the relay's offer must carry a BUNDLE group.
     ("answer_max-bundle_gcm", "passive", "max-bundle", "", GCM, "answer"),
     ("answer_max-bundle_gcm_video", "passive", "max-bundle", "send", GCM, "answer"),
+]
+# Firefox ESR the same ways (runs named firefox_*): it offers and answers, balanced and
+# max-bundle (where its second m= line is "m=video 0 ... a=bundle-only"), audio and audio+video.
+FIREFOX_RUNS = [
+    ("firefox_server_balanced_gcm", "passive", "balanced", "vp8", GCM),
+    ("firefox_server_max-bundle_gcm", "passive", "max-bundle", "vp8", GCM),
+    ("firefox_client_max-bundle_gcm128_video", "active", "max-bundle", "send", GCM128),
+    ("firefox_server_balanced_gcm_video", "passive", "balanced", "send", GCM),
+    ("firefox_answer_max-bundle_gcm", "passive", "max-bundle", "", GCM, "answer"),
+    ("firefox_answer_max-bundle_gcm_video", "passive", "max-bundle", "send", GCM, "answer"),
 ]
 MIN_VIDEO_PACKETS = 100  # VP8 packets at the phone in WINDOW (the fake camera sends 30 fps)
 MIN_FRAMES = 60          # frames the browser decodes of the video that came back
@@ -365,6 +380,7 @@ class Run:
         self.stop = threading.Event()
         self.wire = None
         self.browser_log = []
+        self.browser = "chromium"
 
     def errors(self):
         return [t for _, k, t in self.events if k == "error"]
@@ -418,6 +434,8 @@ def plain_side_fails(sdp):
         return ["phone: got no SDP from the relay"]
     lines = sdp.splitlines()
     fails = ["phone: its SDP has %r" % l for l in lines if l.startswith(WEBRTC_ONLY)]
+    fails += ["phone: a media line not in RTP/AVP: %r" % l for l in lines
+              if l.startswith("m=") and l.split()[2] != "RTP/AVP"]
     audio = [l for l in lines if l.startswith("m=audio ")]
     if not audio or "RTP/AVP" not in audio[0] or " 0" not in audio[0][audio[0].index("RTP/AVP"):]:
         fails.append("phone: no RTP/AVP audio with PCMU in %s" % audio)
@@ -567,15 +585,48 @@ class Wire:
                     len(clear), clear[0][2], at(clear[0][0]), at(clear[-1][0]), at(srtp))]
 
 
-class Browser:
-    """chromium in the namespace, bounded by timeout, killed as a process group."""
+# Firefox's profile: fake devices without asking, getUserMedia on a plain http origin, host
+# candidates with their addresses (no mDNS names), nothing phoning home.
+FIREFOX_PREFS = {
+    "media.navigator.streams.fake": True, "media.navigator.permission.disabled": True,
+    "media.devices.insecure.enabled": True, "media.getusermedia.insecure.enabled": True,
+    "media.peerconnection.ice.obfuscate_host_addresses": False,
+    "media.autoplay.default": 0, "media.autoplay.blocking_policy": 0,
+    "media.volume_scale": "0.0", "browser.shell.checkDefaultBrowser": False,
+    "datareporting.policy.dataSubmissionEnabled": False, "toolkit.telemetry.enabled": False,
+    "app.update.auto": False, "browser.startup.homepage_override.mstone": "ignore",
+    "network.captive-portal-service.enabled": False, "network.connectivity-service.enabled": False,
+    "extensions.update.enabled": False, "browser.safebrowsing.update.enabled": False,
+}
 
-    def __init__(self, url, origin, life):
-        self.dir = tempfile.mkdtemp(prefix="wrtc-chromium-")
-        self.log = open(os.path.join(self.dir, "chromium.log"), "w+")
+
+def browser_kind(name):
+    return "firefox" if name.startswith("firefox_") else "chromium"
+
+
+class Browser:
+    """chromium or firefox-esr in the namespace, bounded by timeout, killed as a process
+    group."""
+
+    def __init__(self, url, origin, life, kind="chromium"):
+        self.kind = kind
+        self.dir = tempfile.mkdtemp(prefix="wrtc-%s-" % kind)
+        self.log = open(os.path.join(self.dir, "browser.log"), "w+")
         env = dict(os.environ, HOME=self.dir, XDG_CONFIG_HOME=self.dir,
                    XDG_CACHE_HOME=self.dir)
         env.pop("DISPLAY", None)
+        if kind == "firefox":
+            profile = os.path.join(self.dir, "profile")
+            os.mkdir(profile)
+            with open(os.path.join(profile, "user.js"), "w") as f:
+                for k, v in FIREFOX_PREFS.items():
+                    f.write("user_pref(%s, %s);\n" % (json.dumps(k), json.dumps(v)))
+            env["MOZ_HEADLESS"] = "1"
+            cmd = ["ip", "netns", "exec", NS, "timeout", "-k", "3", str(life), FIREFOX,
+                   "--headless", "--no-remote", "--profile", profile, url]
+            self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT,
+                                         env=env, start_new_session=True)
+            return
         cmd = ["ip", "netns", "exec", NS, "timeout", "-k", "3", str(life), CHROMIUM,
                "--headless=new", "--no-sandbox", "--disable-gpu",
                "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
@@ -768,17 +819,18 @@ def one_run(spec, host, port, quiet):
         relay = Relay(host + "1")
         endpoint = Endpoint(host + "1", video == "send")
         run = Run(name, dtls, bundle, video, cipher, relay, endpoint, role)
+        run.browser = browser_kind(name)
         run.wire = Wire(VETH_HOST, host + "1", host + "2")
         Handler.run = run
         origin = "http://%s1:%d" % (host, port)
         browser = Browser("%s/page.html?run=%s&bundle=%s&video=%s&role=%s" % (
                               origin, name, bundle, video, role),
-                          origin, life=int(CONNECT_WAIT + WINDOW + 15))
+                          origin, life=int(CONNECT_WAIT + WINDOW + 15), kind=run.browser)
         t0 = watch(run, browser)
         run.browser_log = browser.logtail(None)
         fails = evaluate(run, t0)
         if browser.proc.poll() is not None and t0 is None:
-            fails.append("chromium exited with %s" % browser.proc.returncode)
+            fails.append("%s exited with %s" % (run.browser, browser.proc.returncode))
     except Exception:
         fails.append("driver: " + traceback.format_exc())
     finally:
@@ -848,7 +900,7 @@ def report(name, run, fails, tail, log, quiet):
         print("    srtprelayd log%s:" % (" (tail)" if quiet else ""))
         for line in log.splitlines()[-25 if quiet else 0:]:
             print("      " + line)
-        print("    chromium log (tail):")
+        print("    %s log (tail):" % (run.browser if run else "browser"))
         for line in tail:
             print("      " + line)
     sys.stdout.flush()
@@ -873,7 +925,10 @@ def main():
         server = http.server.ThreadingHTTPServer((host + "1", 0), Handler)
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        for spec in RUNS + EXTRA_RUNS:
+        firefox = shutil.which(FIREFOX) is not None
+        if not firefox:
+            print("SKIP webrtc.firefox_* (no %s: ./scripts/install-deps.sh test)" % FIREFOX)
+        for spec in RUNS + (FIREFOX_RUNS if firefox else []) + EXTRA_RUNS:
             if (only and not any(o in spec[0] for o in only)) or \
                     (spec in EXTRA_RUNS and spec[0] not in only):
                 continue
