@@ -4,6 +4,7 @@
 #   make kmod       srtprelay.ko against KDIR (default: the running kernel's build tree)
 #   make check      every test (see tests/run.sh); VM tests need the kernel packages
 #   make check-debug-kernel  the VM suites on the KASAN/lockdep kernels, 6.12 and mainline (slow)
+#   make sparse     sparse (C=2) over the module against each kernel tree (also in make check)
 #   make bench      benchmarks (not pass/fail)
 #   make install    binaries and man pages under PREFIX
 #
@@ -62,7 +63,7 @@ ifneq ($(CTL_SRC),)
 PROGRAMS += $(BUILD)/srtprelay-ctl
 endif
 
-.PHONY: all kmod kmod-clean check check-debug-kernel check-unit bench install clean fuzz freestanding
+.PHONY: all kmod kmod-clean check check-debug-kernel check-unit bench install clean fuzz freestanding sparse
 all: $(LIBSRTPRELAY) $(PROGRAMS)
 
 $(BUILD)/%.o: %.c
@@ -80,6 +81,10 @@ $(BUILD)/srtprelay-ctl: $(BUILD)/ctl/main.o $(LIBSRTPRELAY)
 
 kmod:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules
+
+# sparse (C=2) over the module against each kernel tree in /lib/modules; also in make check.
+sparse:
+	$(Q)BUILD=$(BUILD) tests/kmod/sparse.sh
 
 kmod-clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean

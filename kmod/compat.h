@@ -28,8 +28,9 @@
 #endif
 
 /* hex2bin() and friends: in their own header where it exists (it is the only one that
- * declares them on 7.x; 6.1 has none and declares them in linux/kernel.h). */
-#if __has_include(<linux/hex.h>)
+ * declares them on 7.x; 6.1 has none and declares them in linux/kernel.h). Kbuild looks for
+ * the file: sparse knows no __has_include. */
+#ifdef COMPAT_HAVE_LINUX_HEX_H
 #include <linux/hex.h>
 #endif
 

@@ -8,8 +8,8 @@ BUILD="build-essential pkg-config libssl-dev liburing-dev libmnl-dev libnftnl-de
 # Tests only: libsrtp2 (the independent SRTP peer), clang for libFuzzer + sanitizers,
 # python3 for the ng/system test drivers, kamailio (with its rtpengine module) for the SIP
 # system test, chromium and firefox-esr (headless, with their fake devices) for the WebRTC
-# browser test.
-TEST="libsrtp2-dev clang libclang-rt-14-dev python3 kamailio chromium firefox-esr"
+# browser test, sparse for make sparse.
+TEST="libsrtp2-dev clang libclang-rt-14-dev python3 kamailio chromium firefox-esr sparse"
 # Kernel module build and the qemu VM tests: Debian's 6.1 and 6.12 kernels and headers.
 KERNEL="linux-headers-amd64 linux-image-amd64 linux-image-6.12.117+deb12-amd64-unsigned \
 linux-headers-6.12.117+deb12-amd64 qemu-system-x86 busybox-static iproute2 nftables conntrack kmod"

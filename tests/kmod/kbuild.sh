@@ -37,10 +37,11 @@ if [ ! -e "$kdir/Makefile" ]; then
 fi
 
 src=$BUILD/kmod-$kernel
+case $src in /*) ;; *) src=$top/$src ;; esac
 rm -rf "$src" && mkdir -p "$src" && cp -r kmod include "$src/"
 # Kbuild has -Werror for the compiler; modpost's and the linker's warnings are caught here.
 # (The debug trees are built without BTF: their "Skipping BTF generation" note is no warning.)
-if ! make -s -C "$kdir" M="$top/$src/kmod" modules >"$src/build.log" 2>&1 ||
+if ! make -s -C "$kdir" M="$src/kmod" modules >"$src/build.log" 2>&1 ||
 	grep -i 'warning' "$src/build.log" | grep -qv BTF; then
 	grep -v BTF "$src/build.log" | tail -30
 	echo "FAIL kmod.$kernel.build"
