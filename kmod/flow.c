@@ -127,7 +127,8 @@ static int flow_ssrc_state(struct srtp_ctx *ctx, const struct flow_ssrc_cfg *s)
  * state netlink gave, then session keys derived from the master key.
  */
 static struct flow_crypto *flow_crypto_new(const struct flow_cfg *cfg, int dir,
-					   const struct srtprelay_flow *old, bool reset_state)
+					   const struct srtprelay_flow *old, bool reset_state,
+					   struct netlink_ext_ack *extack)
 {
 	struct flow_crypto *fc = kzalloc(sizeof(*fc), GFP_KERNEL);
 	int ret;
@@ -138,13 +139,19 @@ static struct flow_crypto *flow_crypto_new(const struct flow_cfg *cfg, int dir,
 		flow_snapshot_streams((struct srtprelay_flow *)old, dir, fc->streams);
 	ret = srtp_ctx_init(&fc->ctx, &srtprelay_crypto_ops, &cfg->pol[dir], fc->streams,
 			    SRTPRELAY_MAX_SSRCS);
-	if (ret) {
+	if (unlikely(ret)) {
 		kfree_sensitive(fc);
-		return ERR_PTR(ret == -SRTP_ERR_INVAL ? -EINVAL : -ENOENT);
+		if (ret == -SRTP_ERR_INVAL) {
+			NL_SET_ERR_MSG_MOD(extack, "the suite does not allow these crypto flags");
+			return ERR_PTR(-EINVAL);
+		}
+		NL_SET_ERR_MSG_MOD(extack, "crypto transform unavailable");
+		return ERR_PTR(-ENOENT);
 	}
 	for (u32 i = 0; i < cfg->nssrc[dir]; i++) {
-		if (flow_ssrc_state(&fc->ctx, &cfg->ssrc[dir][i]) < 0) {
+		if (unlikely(flow_ssrc_state(&fc->ctx, &cfg->ssrc[dir][i]) < 0)) {
 			flow_crypto_free(fc);
+			NL_SET_ERR_MSG_MOD(extack, "no room for another SSRC's state");
 			return ERR_PTR(-ENOSPC);
 		}
 	}
@@ -207,7 +214,8 @@ static unsigned int crypto_reqsize(const struct flow_crypto *fc)
 }
 
 static struct srtprelay_flow *flow_create(const struct flow_cfg *cfg,
-					  const struct srtprelay_flow *old, bool reset_state)
+					  const struct srtprelay_flow *old, bool reset_state,
+					  struct netlink_ext_ack *extack)
 {
 	struct srtprelay_flow *flow = kzalloc(sizeof(*flow), GFP_KERNEL);
 	int ret = -ENOMEM;
@@ -237,7 +245,7 @@ static struct srtprelay_flow *flow_create(const struct flow_cfg *cfg,
 	for (int d = 0; d < 2; d++) {
 		if (!cfg->has_pol[d])
 			continue;
-		flow->crypto[d] = flow_crypto_new(cfg, d, old, reset_state);
+		flow->crypto[d] = flow_crypto_new(cfg, d, old, reset_state, extack);
 		if (IS_ERR(flow->crypto[d])) {
 			ret = PTR_ERR(flow->crypto[d]);
 			flow->crypto[d] = NULL;
@@ -271,22 +279,27 @@ void flow_snapshot_streams(struct srtprelay_flow *flow, int dir,
  * Adds the flow cfg describes, or replaces the one at the same local address in one step: the
  * new flow inherits the counters and (unless SRTPRELAY_SET_F_RESET_STATE) the per-SSRC state.
  */
-int flow_set(struct srtprelay_net *sn, const struct flow_cfg *cfg, u32 set_flags)
+int flow_set(struct srtprelay_net *sn, const struct flow_cfg *cfg, u32 set_flags,
+	     struct netlink_ext_ack *extack)
 {
 	struct srtprelay_flow *old, *flow;
 	int ret = 0;
 
 	mutex_lock(&sn->lock);
 	old = rhashtable_lookup_fast(&sn->flows, &cfg->local, flow_params);
-	if (old && (set_flags & SRTPRELAY_SET_F_CREATE))
+	if (old && (set_flags & SRTPRELAY_SET_F_CREATE)) {
+		NL_SET_ERR_MSG_MOD(extack, "a flow exists at this local address");
 		ret = -EEXIST;
-	else if (!old && (set_flags & SRTPRELAY_SET_F_UPDATE))
+	} else if (!old && (set_flags & SRTPRELAY_SET_F_UPDATE)) {
+		NL_SET_ERR_MSG_MOD(extack, "no flow at this local address to update");
 		ret = -ENOENT;
-	else if (!old && sn->count >= SRTPRELAY_MAX_FLOWS)
+	} else if (!old && sn->count >= SRTPRELAY_MAX_FLOWS) {
+		NL_SET_ERR_MSG_MOD(extack, "SRTPRELAY_MAX_FLOWS flows in this namespace already");
 		ret = -ENOSPC;
+	}
 	if (ret)
 		goto out;
-	flow = flow_create(cfg, old, set_flags & SRTPRELAY_SET_F_RESET_STATE);
+	flow = flow_create(cfg, old, set_flags & SRTPRELAY_SET_F_RESET_STATE, extack);
 	if (IS_ERR(flow)) {
 		ret = PTR_ERR(flow);
 		goto out;

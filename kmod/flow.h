@@ -9,6 +9,7 @@
 
 #include <linux/in6.h>
 #include <linux/list.h>
+#include <linux/netlink.h>
 #include <linux/rhashtable.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
@@ -103,7 +104,9 @@ struct srtprelay_net *srtprelay_pernet(struct net *net);
 int srtprelay_flows_register(void);
 void srtprelay_flows_unregister(void);
 
-int flow_set(struct srtprelay_net *sn, const struct flow_cfg *cfg, u32 set_flags);
+/* Failures say why in extack, where they happen. */
+int flow_set(struct srtprelay_net *sn, const struct flow_cfg *cfg, u32 set_flags,
+	     struct netlink_ext_ack *extack);
 int flow_del(struct srtprelay_net *sn, const struct flow_addr *local);
 void flow_flush(struct srtprelay_net *sn, bool by_cookie, u64 cookie);
 struct srtprelay_flow *flow_lookup(struct srtprelay_net *sn, const struct flow_addr *local);

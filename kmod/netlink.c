@@ -307,13 +307,8 @@ static int nl_set_flow(struct sk_buff *skb, struct genl_info *info)
 	if (!cfg)
 		return -ENOMEM;
 	ret = parse_flow(info->attrs, cfg, &set_flags, info->extack);
-	if (!ret) {
-		ret = flow_set(sn, cfg, set_flags);
-		if (ret == -EINVAL)
-			NL_SET_ERR_MSG_MOD(info->extack, "the suite does not allow these crypto flags");
-		else if (ret == -ENOENT && !(set_flags & SRTPRELAY_SET_F_UPDATE))
-			NL_SET_ERR_MSG_MOD(info->extack, "crypto transform unavailable");
-	}
+	if (!ret)
+		ret = flow_set(sn, cfg, set_flags, info->extack);
 	kfree_sensitive(cfg);
 	return ret;
 }

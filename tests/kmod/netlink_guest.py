@@ -112,8 +112,9 @@ def ipv6_flow():
 def create_and_update_flags():
     flush()
     set_flow(set_flags=genl.SET_F_CREATE)
-    expect_error(errno.EEXIST, set_flow, set_flags=genl.SET_F_CREATE)
-    expect_error(errno.ENOENT, set_flow, local=('10.0.0.1', 30010), set_flags=genl.SET_F_UPDATE)
+    expect_error(errno.EEXIST, set_flow, set_flags=genl.SET_F_CREATE, msg_part='exists')
+    expect_error(errno.ENOENT, set_flow, local=('10.0.0.1', 30010), set_flags=genl.SET_F_UPDATE,
+                 msg_part='no flow')
     set_flow(set_flags=genl.SET_F_UPDATE)
 
 
@@ -183,7 +184,8 @@ def bad_input_rejected_with_reason():
     expect_error(errno.EINVAL, set_flow, pts=[0, 128])
     expect_error(errno.ERANGE, set_flow, media=7)
     expect_error(errno.EINVAL, set_flow,
-                 decrypt=crypto('AEAD_AES_128_GCM', flags=genl.CRYPTO_F_UNENCRYPTED_SRTP))
+                 decrypt=crypto('AEAD_AES_128_GCM', flags=genl.CRYPTO_F_UNENCRYPTED_SRTP),
+                 msg_part='crypto flags')
     expect_error(errno.EINVAL, set_flow, peer=('fd00::2', 4000), msg_part='IPv4')
     expect_error(errno.EINVAL, set_flow, decrypt=crypto(
         'AES_CM_128_HMAC_SHA1_80', ssrcs=[(i, 0) for i in range(9)]))
