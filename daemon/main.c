@@ -115,8 +115,6 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	log_setup(d->cfg.log_level, d->cfg.log_stderr || d->cfg.foreground);
-	consent_timeout = d->cfg.consent_timeout;
-	endpoint_learning = d->cfg.endpoint_learning;
 	if (dtls_init(d->cfg.dtls_cert, err, sizeof(err))) {
 		fprintf(stderr, "srtprelayd: %s\n", err);
 		return 1;
@@ -138,6 +136,8 @@ int main(int argc, char **argv)
 		log_err("out of memory");
 		return 1;
 	}
+	d->calls.policy.learning = d->cfg.endpoint_learning;
+	d->calls.policy.consent_timeout = d->cfg.consent_timeout;
 	ret = relay_init(&d->relay, RELAY_BUFFERS);
 	if (ret)
 		return 1;

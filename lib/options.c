@@ -81,7 +81,7 @@ void config_defaults(struct config *c)
 	c->port_max = 40000;
 	c->timeout = 60;
 	c->silent_timeout = 3600;
-	c->consent_timeout = 30;
+	c->consent_timeout = OPT_CONSENT_TIMEOUT;
 	c->endpoint_learning = EL_HEURISTIC;
 	c->reply_cache_mb = 64;
 	c->log_level = LOG_NOTICE;

@@ -32,6 +32,8 @@ struct config_iface {
 /* --endpoint-learning, rtpengine's names and meanings, in the order of el_names (options.c).
  * What each does: packet.c. */
 enum endpoint_learning { EL_DELAYED, EL_IMMEDIATE, EL_OFF, EL_HEURISTIC, EL_COUNT };
+/* --consent-timeout's default, seconds (RFC 7675 says 30). */
+#define OPT_CONSENT_TIMEOUT 30
 
 struct config {
 	struct config_iface iface[CONFIG_MAX_IFACES];

@@ -27,9 +27,21 @@ static uint32_t hash_id(const char *s, size_t len)
 	return h;
 }
 
+const struct media_policy media_policy_default = {
+	.learning = EL_HEURISTIC,
+	.consent_timeout = OPT_CONSENT_TIMEOUT,
+};
+
+const struct media_policy *media_policy(const struct media_side *m)
+{
+	return m->leg && m->leg->call && m->leg->call->policy ? m->leg->call->policy
+							      : &media_policy_default;
+}
+
 int calls_init(struct calls *t, uint32_t nbuckets)
 {
 	memset(t, 0, sizeof(*t));
+	t->policy = media_policy_default;
 	t->bucket = calloc(nbuckets, sizeof(*t->bucket));
 	t->nbuckets = nbuckets;
 	return t->bucket ? 0 : -ENOMEM;
@@ -71,6 +83,7 @@ struct call *call_create(struct calls *t, const char *id, size_t len)
 	c->leg[0].call = c;
 	c->leg[1].call = c;
 	c->offerer = -1;
+	c->policy = &t->policy;
 	c->created = c->last_signal = now_mono();
 	clock_gettime(CLOCK_REALTIME, &ts);
 	c->created_wall = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;

@@ -145,6 +145,15 @@ struct leg {
 	const struct config_iface *iface;	/* where its media are relayed, once an offer chose */
 };
 
+/* How a call's media are relayed, as the daemon was configured (struct calls holds it). */
+struct media_policy {
+	unsigned int learning;		/* --endpoint-learning, enum endpoint_learning */
+	/* RFC 7675: an ICE endpoint whose checks stopped this many seconds ago gets no more
+	 * media until they resume (--consent-timeout); 0: never */
+	double consent_timeout;
+};
+extern const struct media_policy media_policy_default;
+
 struct call {
 	char id[CALL_ID_MAX];	/* NUL-terminated; hashed and compared over id_len bytes */
 	uint16_t id_len;
@@ -153,6 +162,7 @@ struct call {
 	int offerer;		/* index of the leg whose offer is pending an answer; -1 none */
 	double created, created_wall, last_signal;
 	bool answered;
+	const struct media_policy *policy;	/* the table's */
 	struct call *hnext;
 	struct call *prev, *next;	/* all calls, for list and timeouts */
 };
@@ -167,6 +177,7 @@ struct calls {
 	uint32_t count;
 	uint64_t created_total, deleted_total, timeout_total;
 	struct stream_stats closed;	/* counters of calls already gone */
+	struct media_policy policy;	/* media_policy_default unless set after calls_init */
 };
 
 int calls_init(struct calls *t, uint32_t nbuckets);
@@ -174,6 +185,8 @@ int calls_init(struct calls *t, uint32_t nbuckets);
 void calls_free(struct calls *t);
 struct call *call_find(struct calls *t, const char *id, size_t len);
 struct call *call_create(struct calls *t, const char *id, size_t len);
+/* The policy m's call follows; the default for a side outside any call (tests). */
+const struct media_policy *media_policy(const struct media_side *m);
 /* Wipes keys and frees; the session closed the call's sockets (session_call_delete). */
 void call_destroy(struct calls *t, struct call *c);
 /* Finds the leg with this tag; NULL if none. */

@@ -9,7 +9,6 @@
 
 static struct log_limit src_limit, auth_limit;
 
-double consent_timeout = CONSENT_TIMEOUT;
 
 static int drop(struct media_side *x, unsigned int comp, enum drop_reason r)
 {
@@ -48,13 +47,13 @@ const struct sockaddr_storage *packet_destination(const struct media_side *y, un
  */
 enum { RANK_SDP, RANK_SAME_IP, RANK_SAME_PORT, RANK_OTHER };
 
-unsigned int endpoint_learning = EL_HEURISTIC;
 
-static uint8_t rank_of(const struct peer *p, const struct sockaddr_storage *src)
+static uint8_t rank_of(const struct media_side *x, const struct peer *p,
+		       const struct sockaddr_storage *src)
 {
 	if (addr_equal(src, &p->sdp))
 		return RANK_SDP;
-	if (endpoint_learning != EL_HEURISTIC || !addr_usable(&p->sdp))
+	if (media_policy(x)->learning != EL_HEURISTIC || !addr_usable(&p->sdp))
 		return RANK_OTHER;
 	if (addr_same_host(src, &p->sdp))
 		return RANK_SAME_IP;
@@ -66,7 +65,7 @@ bool packet_sdp_may_take_over(const struct media_side *x, unsigned int comp)
 {
 	const struct peer *p = &x->peer[x->rtcp_mux ? COMP_RTP : comp];
 
-	return p->confirmed && !p->by_ice && !x->strict_source && endpoint_learning != EL_OFF &&
+	return p->confirmed && !p->by_ice && !x->strict_source && media_policy(x)->learning != EL_OFF &&
 	       addr_usable(&p->sdp) && !addr_equal(&p->learned, &p->sdp);
 }
 
@@ -74,7 +73,7 @@ static bool source_ok(struct media_side *x, unsigned int comp, const struct sock
 {
 	struct peer *p = &x->peer[x->rtcp_mux ? COMP_RTP : comp];
 
-	if (endpoint_learning == EL_OFF && !p->by_ice)
+	if (media_policy(x)->learning == EL_OFF && !p->by_ice)
 		return addr_usable(&p->sdp) && (x->strict_source ? addr_equal(src, &p->sdp) :
 								   addr_same_host(src, &p->sdp));
 	if (p->confirmed)
@@ -84,11 +83,11 @@ static bool source_ok(struct media_side *x, unsigned int comp, const struct sock
 		return true;
 	if (x->strict_source)
 		return false;
-	if (endpoint_learning == EL_IMMEDIATE || !p->learned.ss_family ||
+	if (media_policy(x)->learning == EL_IMMEDIATE || !p->learned.ss_family ||
 	    addr_equal(src, &p->learned))
 		return true;
 	/* One tentative address at a time; in heuristic mode a better one replaces it. */
-	return rank_of(p, src) < p->rank;
+	return rank_of(x, p, src) < p->rank;
 }
 
 static void confirm(struct media_side *x, struct peer *p, const struct sockaddr_storage *src)
@@ -106,13 +105,13 @@ static void learn(struct media_side *x, unsigned int comp, const struct sockaddr
 
 	if (p->confirmed && addr_equal(src, &p->learned))
 		return;
-	if (endpoint_learning == EL_OFF && !p->by_ice) {
+	if (media_policy(x)->learning == EL_OFF && !p->by_ice) {
 		if (!p->confirmed)
 			confirm(x, p, &p->sdp);	/* media stays on the SDP address */
 		return;
 	}
-	rank = rank_of(p, src);
-	if (rank == RANK_SDP || endpoint_learning == EL_IMMEDIATE) {
+	rank = rank_of(x, p, src);
+	if (rank == RANK_SDP || media_policy(x)->learning == EL_IMMEDIATE) {
 		confirm(x, p, src);	/* source_ok let it take over a confirmed one */
 		return;
 	}
@@ -169,8 +168,10 @@ static uint32_t pkt_ssrc(const uint8_t *pkt, unsigned int comp)
 
 bool packet_consent_ok(const struct media_side *t, double now)
 {
-	return !t->ice.on || !t->ice.last_request || !consent_timeout ||
-	       now - t->ice.last_request <= consent_timeout;
+	double timeout = media_policy(t)->consent_timeout;
+
+	return !t->ice.on || !t->ice.last_request || !timeout ||
+	       now - t->ice.last_request <= timeout;
 }
 
 int packet_process(struct media_side *t, unsigned int comp, const struct sockaddr_storage *src,

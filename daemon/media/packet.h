@@ -17,13 +17,8 @@
 /* Seconds after a stream's first packet during which only its SDP address can confirm its
  * endpoint; a source elsewhere (a NAT) is confirmed once this passed (see packet.c). */
 #define LEARN_WINDOW 3.0
-/* --endpoint-learning (enum endpoint_learning), set once at start. */
-extern unsigned int endpoint_learning;
-/* RFC 7675: an ICE endpoint whose checks stopped this long ago gets no more media (until
- * they resume). --consent-timeout sets consent_timeout; 0 turns it off. */
-#define CONSENT_TIMEOUT 30.0
-extern double consent_timeout;
-/* False once the ICE endpoint t (a transport owner) let its consent lapse. */
+/* False once the ICE endpoint t (a transport owner) let its consent lapse (its call's
+ * media_policy says after how long). */
 bool packet_consent_ok(const struct media_side *t, double now);
 
 /* Results of packet_process() besides 0 (send it) and -1 - enum drop_reason. */

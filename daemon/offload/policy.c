@@ -98,7 +98,7 @@ bool offload_flow(const struct media_side *x, unsigned int comp, uint64_t cookie
 	addr_set_port(&f->source, out->port);
 	f->peer = *to;
 	f->expect = src->learned;
-	if (endpoint_learning == EL_OFF && !src->by_ice && !x->strict_source)
+	if (media_policy(x)->learning == EL_OFF && !src->by_ice && !x->strict_source)
 		addr_set_port(&f->expect, 0);	/* any port of the SDP address */
 	if (packet_sdp_may_take_over(x, comp))
 		f->flags |= SRTPRELAY_FLOW_F_SOURCE_PASS;

@@ -300,11 +300,11 @@ static void consent(void)
 	CHECK_EQ(from_phone(&f, 0, p, &len, 100, &out), 0);	/* no check yet: not lapsed */
 	f.a[0].ice.last_request = 100;
 	len = rtp(p, 96, 1, 0x78);
-	CHECK_EQ(from_phone(&f, 1, p, &len, 100 + CONSENT_TIMEOUT, &out), 0);
+	CHECK_EQ(from_phone(&f, 1, p, &len, 100 + OPT_CONSENT_TIMEOUT, &out), 0);
 	len = rtp(p, 96, 2, 0x78);
-	CHECK_EQ(from_phone(&f, 1, p, &len, 101 + CONSENT_TIMEOUT, &out), -1 - DROP_NO_CONSENT);
+	CHECK_EQ(from_phone(&f, 1, p, &len, 101 + OPT_CONSENT_TIMEOUT, &out), -1 - DROP_NO_CONSENT);
 	CHECK_EQ(f.b[1].stats[COMP_RTP].drops[DROP_NO_CONSENT], 1);
-	CHECK(!packet_consent_ok(&f.a[0], 101 + CONSENT_TIMEOUT));
+	CHECK(!packet_consent_ok(&f.a[0], 101 + OPT_CONSENT_TIMEOUT));
 	f.a[0].ice.last_request = 130;	/* a check came */
 	len = rtp(p, 96, 3, 0x78);
 	CHECK_EQ(from_phone(&f, 1, p, &len, 131, &out), 0);

@@ -21,9 +21,14 @@ struct fixture {
 
 /* A at 127.0.0.2:5000 on our 10.0.0.1:30000, B at 127.0.0.3:6000 on our 10.0.0.1:30002;
  * A confirmed from its SDP address, B not yet (its SDP address is usable). Plain RTP. */
+/* What the cases set of the call's media policy (--endpoint-learning). */
+static struct media_policy policy = { .learning = EL_HEURISTIC, .consent_timeout = 30 };
+
 static void setup(struct fixture *f)
 {
 	memset(f, 0, sizeof(*f));
+	f->call.leg[0].call = f->call.leg[1].call = &f->call;
+	f->call.policy = &policy;
 	memcpy(f->call.id, "pol", 3);
 	f->call.id_len = 3;
 	f->a.leg = &f->call.leg[0];
@@ -146,11 +151,11 @@ static void learning_flags(void)
 	CHECK(offload_flow(&f.a, COMP_RTP, 1, &k));
 	CHECK_EQ(k.flags, 0);
 
-	endpoint_learning = EL_OFF;
+	policy.learning = EL_OFF;
 	setup(&f);
 	CHECK(offload_flow(&f.a, COMP_RTP, 1, &k));
 	CHECK(is(&k.expect, "127.0.0.2", 0) && k.flags == 0);
-	endpoint_learning = EL_HEURISTIC;
+	policy.learning = EL_HEURISTIC;
 }
 
 static void key_ctx(struct srtp_ctx *c, struct srtp_policy *pol, struct srtp_stream *st,

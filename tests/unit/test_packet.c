@@ -19,9 +19,14 @@ struct fixture {
 };
 
 /* A at 127.0.0.2:5000 (rtcp 5001), B at 127.0.0.3:6000 (rtcp 6001), plain RTP. */
+/* What the cases set of the call's media policy (--endpoint-learning). */
+static struct media_policy policy = { .learning = EL_HEURISTIC, .consent_timeout = 30 };
+
 static void setup(struct fixture *f)
 {
 	memset(f, 0, sizeof(*f));
+	f->call.leg[0].call = f->call.leg[1].call = &f->call;
+	f->call.policy = &policy;
 	f->a.leg = &f->call.leg[0];
 	f->b.leg = &f->call.leg[1];
 	f->a.other = &f->b;
@@ -144,7 +149,7 @@ static void learning_behind_nat(void)
 	struct fixture f;
 
 	for (unsigned int mode = EL_DELAYED; mode <= EL_HEURISTIC; mode += EL_HEURISTIC) {
-		endpoint_learning = mode;
+		policy.learning = mode;
 		setup(&f);
 		CHECK_EQ(from_a(&f, "10.9.9.9", 7000, 1), 0);
 		CHECK(!f.a.peer[COMP_RTP].confirmed);
@@ -157,7 +162,7 @@ static void learning_behind_nat(void)
 		CHECK(is(to_a(&f, 4.1), "10.9.9.9", 7000));
 		CHECK_EQ(from_a(&f, "10.8.8.8", 7000, 5), -1 - DROP_BAD_SOURCE);
 	}
-	endpoint_learning = EL_HEURISTIC;
+	policy.learning = EL_HEURISTIC;
 }
 
 /* A stranger who speaks first and long: it is confirmed only after the window, and the real
@@ -212,13 +217,13 @@ static void learning_heuristic(void)
 	CHECK(is(to_a(&f, 4.6), "127.0.0.2", 5900));
 
 	/* delayed keeps the first one. */
-	endpoint_learning = EL_DELAYED;
+	policy.learning = EL_DELAYED;
 	setup(&f);
 	CHECK_EQ(from_a(&f, "10.9.9.9", 7000, 1), 0);
 	CHECK_EQ(from_a(&f, "127.0.0.2", 5900, 1.5), -1 - DROP_BAD_SOURCE);
 	CHECK_EQ(from_a(&f, "10.9.9.9", 7000, 4.5), 0);
 	CHECK(is(to_a(&f, 4.6), "10.9.9.9", 7000));
-	endpoint_learning = EL_HEURISTIC;
+	policy.learning = EL_HEURISTIC;
 }
 
 /* immediate: the first source at once; off: the SDP address only, any of its ports in. */
@@ -226,7 +231,7 @@ static void learning_immediate_off(void)
 {
 	struct fixture f;
 
-	endpoint_learning = EL_IMMEDIATE;
+	policy.learning = EL_IMMEDIATE;
 	setup(&f);
 	CHECK_EQ(from_a(&f, "10.9.9.9", 7000, 1), 0);
 	CHECK(f.a.peer[COMP_RTP].confirmed);
@@ -235,7 +240,7 @@ static void learning_immediate_off(void)
 	CHECK_EQ(from_a(&f, "127.0.0.2", 5000, 1.3), 0);	/* the SDP address still wins */
 	CHECK(is(to_a(&f, 1.4), "127.0.0.2", 5000));
 
-	endpoint_learning = EL_OFF;
+	policy.learning = EL_OFF;
 	setup(&f);
 	CHECK_EQ(from_a(&f, "10.9.9.9", 7000, 1), -1 - DROP_BAD_SOURCE);
 	CHECK_EQ(from_a(&f, "10.9.9.9", 7000, 10), -1 - DROP_BAD_SOURCE);
@@ -243,7 +248,7 @@ static void learning_immediate_off(void)
 	CHECK(is(to_a(&f, 11), "127.0.0.2", 5000));
 	CHECK_EQ(from_a(&f, "127.0.0.2", 5000, 12), 0);
 	CHECK(!packet_sdp_may_take_over(&f.a, COMP_RTP));
-	endpoint_learning = EL_HEURISTIC;
+	policy.learning = EL_HEURISTIC;
 }
 
 static void strict_source(void)
