@@ -32,12 +32,6 @@ const struct media_policy media_policy_default = {
 	.consent_timeout = OPT_CONSENT_TIMEOUT,
 };
 
-const struct media_policy *media_policy(const struct media_side *m)
-{
-	return m->leg && m->leg->call && m->leg->call->policy ? m->leg->call->policy
-							      : &media_policy_default;
-}
-
 int calls_init(struct calls *t, uint32_t nbuckets)
 {
 	memset(t, 0, sizeof(*t));

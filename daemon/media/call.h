@@ -185,8 +185,11 @@ int calls_init(struct calls *t, uint32_t nbuckets);
 void calls_free(struct calls *t);
 struct call *call_find(struct calls *t, const char *id, size_t len);
 struct call *call_create(struct calls *t, const char *id, size_t len);
-/* The policy m's call follows; the default for a side outside any call (tests). */
-const struct media_policy *media_policy(const struct media_side *m);
+/* The policy m's call follows (call_create points it at the table's). */
+static inline const struct media_policy *media_policy(const struct media_side *m)
+{
+	return m->leg->call->policy;
+}
 /* Wipes keys and frees; the session closed the call's sockets (session_call_delete). */
 void call_destroy(struct calls *t, struct call *c);
 /* Finds the leg with this tag; NULL if none. */

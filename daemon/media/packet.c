@@ -9,7 +9,6 @@
 
 static struct log_limit src_limit, auth_limit;
 
-
 static int drop(struct media_side *x, unsigned int comp, enum drop_reason r)
 {
 	x->stats[comp].drops[r]++;
@@ -47,13 +46,12 @@ const struct sockaddr_storage *packet_destination(const struct media_side *y, un
  */
 enum { RANK_SDP, RANK_SAME_IP, RANK_SAME_PORT, RANK_OTHER };
 
-
-static uint8_t rank_of(const struct media_side *x, const struct peer *p,
+static uint8_t rank_of(unsigned int mode, const struct peer *p,
 		       const struct sockaddr_storage *src)
 {
 	if (addr_equal(src, &p->sdp))
 		return RANK_SDP;
-	if (media_policy(x)->learning != EL_HEURISTIC || !addr_usable(&p->sdp))
+	if (mode != EL_HEURISTIC || !addr_usable(&p->sdp))
 		return RANK_OTHER;
 	if (addr_same_host(src, &p->sdp))
 		return RANK_SAME_IP;
@@ -65,15 +63,17 @@ bool packet_sdp_may_take_over(const struct media_side *x, unsigned int comp)
 {
 	const struct peer *p = &x->peer[x->rtcp_mux ? COMP_RTP : comp];
 
-	return p->confirmed && !p->by_ice && !x->strict_source && media_policy(x)->learning != EL_OFF &&
-	       addr_usable(&p->sdp) && !addr_equal(&p->learned, &p->sdp);
+	return p->confirmed && !p->by_ice && !x->strict_source &&
+	       media_policy(x)->learning != EL_OFF && addr_usable(&p->sdp) &&
+	       !addr_equal(&p->learned, &p->sdp);
 }
 
 static bool source_ok(struct media_side *x, unsigned int comp, const struct sockaddr_storage *src)
 {
 	struct peer *p = &x->peer[x->rtcp_mux ? COMP_RTP : comp];
+	unsigned int mode = media_policy(x)->learning;
 
-	if (media_policy(x)->learning == EL_OFF && !p->by_ice)
+	if (mode == EL_OFF && !p->by_ice)
 		return addr_usable(&p->sdp) && (x->strict_source ? addr_equal(src, &p->sdp) :
 								   addr_same_host(src, &p->sdp));
 	if (p->confirmed)
@@ -83,11 +83,11 @@ static bool source_ok(struct media_side *x, unsigned int comp, const struct sock
 		return true;
 	if (x->strict_source)
 		return false;
-	if (media_policy(x)->learning == EL_IMMEDIATE || !p->learned.ss_family ||
+	if (mode == EL_IMMEDIATE || !p->learned.ss_family ||
 	    addr_equal(src, &p->learned))
 		return true;
 	/* One tentative address at a time; in heuristic mode a better one replaces it. */
-	return rank_of(x, p, src) < p->rank;
+	return rank_of(mode, p, src) < p->rank;
 }
 
 static void confirm(struct media_side *x, struct peer *p, const struct sockaddr_storage *src)
@@ -101,17 +101,18 @@ static void learn(struct media_side *x, unsigned int comp, const struct sockaddr
 		  double now)
 {
 	struct peer *p = &x->peer[x->rtcp_mux ? COMP_RTP : comp];
+	unsigned int mode = media_policy(x)->learning;
 	uint8_t rank;
 
 	if (p->confirmed && addr_equal(src, &p->learned))
 		return;
-	if (media_policy(x)->learning == EL_OFF && !p->by_ice) {
+	if (mode == EL_OFF && !p->by_ice) {
 		if (!p->confirmed)
 			confirm(x, p, &p->sdp);	/* media stays on the SDP address */
 		return;
 	}
-	rank = rank_of(x, p, src);
-	if (rank == RANK_SDP || media_policy(x)->learning == EL_IMMEDIATE) {
+	rank = rank_of(mode, p, src);
+	if (rank == RANK_SDP || mode == EL_IMMEDIATE) {
 		confirm(x, p, src);	/* source_ok let it take over a confirmed one */
 		return;
 	}

@@ -47,6 +47,7 @@ static void setup(struct fixture *f)
 		f->call.leg[l].n_media = 2;
 	}
 	f->call.n_legs = 2;
+	f->call.policy = &media_policy_default;
 	for (int i = 0; i < 2; i++) {
 		struct media_side *a = &f->a[i], *b = &f->b[i];
 
