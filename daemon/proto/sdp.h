@@ -175,6 +175,8 @@ const struct sdp_attr *sdp_media_attr(const struct sdp *sdp, const struct sdp_me
 /* The c= that applies to m: its own, else the session's; NULL if neither has one. */
 const struct sdp_conn *sdp_media_conn(const struct sdp *sdp, const struct sdp_media *m);
 
+/* mid is one of the first a=group:BUNDLE's. */
+bool sdp_bundle_has(const struct sdp *sdp, struct sdp_str mid);
 /*
  * A port-0 line with a=bundle-only whose mid is in the BUNDLE group is a live medium riding
  * the group's transport (RFC 8843 6), not a rejected one: Firefox's max-bundle video.

@@ -99,16 +99,19 @@ bool sdp_token(struct sdp_str *list, struct sdp_str *tok)
 	return tok->len > 0;
 }
 
-bool sdp_media_bundle_only(const struct sdp *sdp, const struct sdp_media *m)
+bool sdp_bundle_has(const struct sdp *sdp, struct sdp_str mid)
 {
 	struct sdp_str list = sdp->bundle, tok;
 
-	if (m->port || !m->sec.bundle_only || !m->sec.mid.s)
-		return false;
-	while (sdp_token(&list, &tok))
-		if (tok.len == m->sec.mid.len && !memcmp(tok.s, m->sec.mid.s, tok.len))
+	while (mid.s && sdp_token(&list, &tok))
+		if (tok.len == mid.len && !memcmp(tok.s, mid.s, tok.len))
 			return true;
 	return false;
+}
+
+bool sdp_media_bundle_only(const struct sdp *sdp, const struct sdp_media *m)
+{
+	return !m->port && m->sec.bundle_only && sdp_bundle_has(sdp, m->sec.mid);
 }
 
 bool sdp_media_rejected(const struct sdp *sdp, const struct sdp_media *m)

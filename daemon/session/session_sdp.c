@@ -99,16 +99,12 @@ static void peer_set(struct peer *p, const struct sockaddr_storage *ss)
 /* Its a=mid, and whether its a=group:BUNDLE names it (an answer to it must say so too). */
 static void side_mid(struct media_side *m, const struct sdp *sdp, const struct sdp_media *sm)
 {
-	struct sdp_str list = sdp->bundle, tok;
-
 	m->mid[0] = '\0';
 	m->bundled = false;
 	if (!sm->sec.mid.s || !copy_str(m->mid, sizeof(m->mid), sm->sec.mid) ||
 	    strpbrk(m->mid, " \t"))
 		return;
-	while (sdp->bundle.s && sdp_token(&list, &tok))
-		if (sdp_str_eq(tok, m->mid))
-			m->bundled = true;
+	m->bundled = sdp_bundle_has(sdp, sm->sec.mid);
 }
 
 int session_sdp_endpoint(struct media_side *m, const struct sdp *sdp, const struct sdp_media *sm,
