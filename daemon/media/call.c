@@ -141,6 +141,14 @@ void media_stats(const struct media_side *m, unsigned int comp, struct stream_st
 				m->kcur[comp].drops[d];
 }
 
+void stream_stats_add(struct stream_stats *to, const struct stream_stats *from)
+{
+	to->packets += from->packets;
+	to->bytes += from->bytes;
+	for (int d = 0; d < DROP_COUNT; d++)
+		to->drops[d] += from->drops[d];
+}
+
 void call_totals(const struct call *c, struct stream_stats tot[COMP_COUNT])
 {
 	memset(tot, 0, sizeof(*tot) * COMP_COUNT);
@@ -154,10 +162,7 @@ void call_totals(const struct call *c, struct stream_stats tot[COMP_COUNT])
 				struct stream_stats st;
 
 				media_stats(m, k, &st);
-				tot[k].packets += st.packets;
-				tot[k].bytes += st.bytes;
-				for (int d = 0; d < DROP_COUNT; d++)
-					tot[k].drops[d] += st.drops[d];
+				stream_stats_add(&tot[k], &st);
 			}
 		}
 }
@@ -179,12 +184,8 @@ void call_destroy(struct calls *t, struct call *c)
 	struct call **pp = &t->bucket[hash_id(c->id, c->id_len) % t->nbuckets];
 
 	call_totals(c, tot);
-	for (int k = 0; k < COMP_COUNT; k++) {
-		t->closed.packets += tot[k].packets;
-		t->closed.bytes += tot[k].bytes;
-		for (int d = 0; d < DROP_COUNT; d++)
-			t->closed.drops[d] += tot[k].drops[d];
-	}
+	for (int k = 0; k < COMP_COUNT; k++)
+		stream_stats_add(&t->closed, &tot[k]);
 	while (*pp && *pp != c)
 		pp = &(*pp)->hnext;
 	if (*pp)

@@ -211,6 +211,8 @@ static inline struct media_side *side_transport(const struct media_side *m)
 void media_stats(const struct media_side *m, unsigned int comp, struct stream_stats *out);
 /* Sums a call's counters; 'closed' bookkeeping for the totals. */
 void call_totals(const struct call *c, struct stream_stats tot[COMP_COUNT]);
+/* Adds from's packets, bytes and drops to to's. */
+void stream_stats_add(struct stream_stats *to, const struct stream_stats *from);
 /* Newest packet time of the call; 0 if none. */
 double call_last_packet(const struct call *c);
 

@@ -102,10 +102,7 @@ static void flow_gone(struct srtprelayd *d, struct media_side *m, unsigned int c
 	struct stream_stats *k = &m->kcur[comp], *b = &m->kbase[comp];
 	struct media_side **s = m->sock[comp] ? slot(d, m->sock[comp]->port) : NULL;
 
-	b->packets += k->packets;
-	b->bytes += k->bytes;
-	for (int r = 0; r < DROP_COUNT; r++)
-		b->drops[r] += k->drops[r];
+	stream_stats_add(b, k);
 	memset(k, 0, sizeof(*k));
 	if (s && *s == m)
 		*s = NULL;

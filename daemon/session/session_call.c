@@ -93,12 +93,8 @@ void daemon_totals(struct srtprelayd *d, struct daemon_totals *t)
 	t->all = d->calls.closed;
 	for (const struct call *c = d->calls.head; c; c = c->next) {
 		call_totals(c, tot);
-		for (int k = 0; k < COMP_COUNT; k++) {
-			t->all.packets += tot[k].packets;
-			t->all.bytes += tot[k].bytes;
-			for (int r = 0; r < DROP_COUNT; r++)
-				t->all.drops[r] += tot[k].drops[r];
-		}
+		for (int k = 0; k < COMP_COUNT; k++)
+			stream_stats_add(&t->all, &tot[k]);
 		for (unsigned int l = 0; l < c->n_legs; l++)
 			for (unsigned int i = 0; i < c->leg[l].n_media; i++) {
 				const struct media_side *m = c->leg[l].media[i];
